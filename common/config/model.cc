@@ -15,6 +15,23 @@ std::string SourcePos::str() const {
     return s;
 }
 
+void FieldPositions::set(std::string_view field, SourcePos pos) {
+    for (auto& [k, v] : v_) {
+        if (k == field) {
+            v = std::move(pos);
+            return;
+        }
+    }
+    v_.emplace_back(std::string(field), std::move(pos));
+}
+
+const SourcePos* FieldPositions::find(std::string_view field) const {
+    for (const auto& [k, v] : v_) {
+        if (k == field) return &v;
+    }
+    return nullptr;
+}
+
 namespace {
 
 template <typename T>

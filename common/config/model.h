@@ -15,6 +15,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/ipv4.h"
@@ -30,6 +32,25 @@ struct SourcePos {
     friend bool operator==(const SourcePos&, const SourcePos&) { return true; }
 };
 
+// Where each field of an object was read (YAML key or IOS command), for diagnostics that point at
+// the field itself rather than at the object. Like SourcePos, not part of a value's identity.
+class FieldPositions {
+public:
+    void set(std::string_view field, SourcePos pos);
+    const SourcePos* find(std::string_view field) const;
+    friend bool operator==(const FieldPositions&, const FieldPositions&) { return true; }
+
+private:
+    std::vector<std::pair<std::string, SourcePos>> v_;
+};
+
+// The position of obj's `field` when known, else of obj itself.
+template <typename T>
+const SourcePos& pos_of(const T& obj, std::string_view field) {
+    const SourcePos* p = obj.fields.find(field);
+    return p ? *p : obj.pos;
+}
+
 // ---------------------------------------------------------------- access lists
 
 enum class AclAction : uint8_t { permit, deny };
@@ -39,6 +60,7 @@ enum class AclAction : uint8_t { permit, deny };
 // `remark TEXT` lines are kept (as is_remark) so that a rendered list reads as it was written.
 struct AclEntry {
     SourcePos pos;
+    FieldPositions fields;
     bool is_remark = false;
     std::string remark;
     AclAction action = AclAction::permit;
@@ -54,6 +76,7 @@ struct AclEntry {
 
 struct AccessList {
     SourcePos pos;
+    FieldPositions fields;
     std::string name;  // "101" or a name
     std::vector<AclEntry> entries;
     friend bool operator==(const AccessList&, const AccessList&) = default;
@@ -67,6 +90,7 @@ enum class TransformMode : uint8_t { tunnel };  // transport is not offered
 
 struct TransformSet {
     SourcePos pos;
+    FieldPositions fields;
     std::string name;
     EspCipher cipher = EspCipher::aes_gcm_128;
     EspIntegrity integrity = EspIntegrity::none;  // must be none for GCM, set for CBC
@@ -80,6 +104,7 @@ enum class IkeHash : uint8_t { sha256, sha384, sha512 };  // PRF and integrity (
 // An IKEv2 proposal (IOS `crypto ikev2 proposal`; `crypto isakmp policy` imports into one).
 struct IkeProposal {
     SourcePos pos;
+    FieldPositions fields;
     std::string name;
     std::vector<IkeCipher> encryption;
     std::vector<IkeHash> prf;
@@ -92,6 +117,7 @@ struct IkeProposal {
 // The most specific prefix wins.
 struct PresharedKey {
     SourcePos pos;
+    FieldPositions fields;
     Ipv4Prefix peer;
     std::string key;
     friend bool operator==(const PresharedKey&, const PresharedKey&) = default;
@@ -108,6 +134,7 @@ enum class DpdMode : uint8_t { periodic, on_demand };
 // IOS `crypto isakmp keepalive INTERVAL RETRY [periodic|on-demand]` / `crypto ikev2 dpd`.
 struct Keepalive {
     SourcePos pos;
+    FieldPositions fields;
     uint32_t interval = 10;  // seconds
     uint32_t retry = 2;      // seconds between retries
     DpdMode mode = DpdMode::periodic;
@@ -115,6 +142,8 @@ struct Keepalive {
 };
 
 struct IkeSettings {
+    SourcePos pos;
+    FieldPositions fields;
     std::vector<IkeProposal> proposals;  // in order of preference
     std::vector<PresharedKey> keys;
     std::optional<uint32_t> lifetime_seconds;  // IKE SA lifetime; default 86400
@@ -124,6 +153,8 @@ struct IkeSettings {
 };
 
 struct IpsecSettings {
+    SourcePos pos;
+    FieldPositions fields;
     Lifetime lifetime;                         // global default (IOS 3600 s / 4608000 KB)
     std::optional<uint32_t> replay_window;     // packets, 0 = off; default 64, at most 4096
     std::optional<uint16_t> pfs_group;         // global default: none
@@ -135,6 +166,7 @@ struct IpsecSettings {
 // `reverse-route [static | remote-peer ADDR [gateway]] [tag N]`, `set reverse-route tag|distance`.
 struct ReverseRoute {
     SourcePos pos;
+    FieldPositions fields;
     bool static_routes = false;   // `reverse-route static`: ACL routes always present (explicit)
     bool follow_sa = false;       // static maps: routes follow live SAs (later IOS behaviour)
     std::optional<Ipv4Address> remote_peer;  // next hop instead of the interface
@@ -159,6 +191,7 @@ struct CryptoPolicy {
 
 struct CryptoMapEntry {
     SourcePos pos;
+    FieldPositions fields;
     uint32_t seq = 0;
     std::optional<std::string> dynamic_map;  // `ipsec-isakmp dynamic NAME`: nothing else is set
     CryptoPolicy policy;
@@ -167,6 +200,7 @@ struct CryptoMapEntry {
 
 struct CryptoMap {
     SourcePos pos;
+    FieldPositions fields;
     std::string name;
     std::vector<CryptoMapEntry> entries;  // sorted by seq
     friend bool operator==(const CryptoMap&, const CryptoMap&) = default;
@@ -174,6 +208,7 @@ struct CryptoMap {
 
 struct DynamicMapEntry {
     SourcePos pos;
+    FieldPositions fields;
     uint32_t seq = 0;
     CryptoPolicy policy;
     friend bool operator==(const DynamicMapEntry&, const DynamicMapEntry&) = default;
@@ -181,6 +216,7 @@ struct DynamicMapEntry {
 
 struct DynamicMap {
     SourcePos pos;
+    FieldPositions fields;
     std::string name;
     std::vector<DynamicMapEntry> entries;  // sorted by seq
     friend bool operator==(const DynamicMap&, const DynamicMap&) = default;
@@ -192,6 +228,7 @@ enum class InterfaceRole : uint8_t { outside, inside };
 
 struct StandbyTrack {
     SourcePos pos;
+    FieldPositions fields;
     std::optional<uint32_t> object;      // `standby N track OBJECT decrement D`
     std::optional<std::string> interface;  // `standby N track IFNAME D`
     uint8_t decrement = 10;
@@ -208,6 +245,7 @@ struct StandbyAuth {
 // An HSRP group on an interface (`standby [GROUP] ...`).
 struct StandbyGroup {
     SourcePos pos;
+    FieldPositions fields;
     uint32_t group = 0;
     std::optional<std::string> name;
     std::optional<Ipv4Address> ip;  // may be learned from the active router when absent
@@ -224,6 +262,7 @@ struct StandbyGroup {
 // `crypto map NAME [redundancy [STANDBY-NAME]]` on an interface.
 struct CryptoMapBinding {
     SourcePos pos;
+    FieldPositions fields;
     std::string map;
     bool redundancy = false;
     std::optional<std::string> standby_name;  // empty = the interface's only named group
@@ -232,6 +271,7 @@ struct CryptoMapBinding {
 
 struct Interface {
     SourcePos pos;
+    FieldPositions fields;
     std::string name;                  // "FastEthernet0/0", "out0"
     std::optional<std::string> port;   // DPDK: PCI address or vdev devargs
     std::optional<Ipv4InterfaceAddress> address;
@@ -247,6 +287,7 @@ struct Interface {
 // A static route the operator configured (`ip route PREFIX MASK NEXTHOP|IFNAME [DISTANCE]`).
 struct StaticRoute {
     SourcePos pos;
+    FieldPositions fields;
     Ipv4Prefix prefix;
     std::optional<Ipv4Address> next_hop;
     std::optional<std::string> interface;
@@ -262,6 +303,7 @@ enum class CryptoDevice : uint8_t { aesni_mb, openssl };
 
 struct DataplaneSettings {
     SourcePos pos;
+    FieldPositions fields;
     std::vector<uint32_t> workers;          // worker lcore ids; default {1}
     uint32_t main_lcore = 0;
     CryptoDevice crypto = CryptoDevice::aesni_mb;
@@ -278,6 +320,7 @@ struct DataplaneSettings {
 
 struct BirdSettings {
     SourcePos pos;
+    FieldPositions fields;
     std::string socket = "/run/bird/bird.ctl";
     std::string include_file = "/etc/tandem/bird-rri.conf";
     std::string protocol = "rri";
@@ -286,6 +329,7 @@ struct BirdSettings {
 
 struct ControlSettings {
     SourcePos pos;
+    FieldPositions fields;
     std::string socket = "/run/tandem/control.sock";
     friend bool operator==(const ControlSettings&, const ControlSettings&) = default;
 };
