@@ -1,0 +1,114 @@
+// tandemctl: the operator's command line for Tandem gateways.
+//
+// Today it works on configuration files (offline). Commands that ask a running gateway (`show
+// crypto ipsec sa`, `show standby`, `clear crypto sa`, ...) arrive with tandem-control; they will
+// talk to its Unix socket, and `-c FILE` will keep selecting the offline form.
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "controlplane/ctl/offline_commands.h"
+
+namespace {
+
+constexpr const char* usage_text = R"(Usage: tandemctl [OPTIONS] COMMAND [ARGS]
+
+Tandem IPsec VPN gateway: command line.
+
+Configuration commands (offline: they read files, no gateway needs to run):
+  config check FILE...         Load and validate each configuration (YAML, or IOS text by
+                               extension .ios/.cfg/.conf/.txt or by content). Prints every
+                               error and warning as FILE:LINE:COL: error: FIELD: MESSAGE.
+                               Exit status 0 when all files are valid, 1 otherwise.
+  config compile FILE          Validate FILE and print what it compiles to: per interface the
+                               local tunnel endpoint and the outbound security policy in
+                               evaluation order, and the routes reverse route injection owes
+                               to static crypto maps.
+  import-ios FILE [-o OUT]     Convert IOS configuration (crypto map, crypto dynamic-map,
+                               transform sets, access lists, interfaces with standby groups,
+                               crypto isakmp / ikev2, ip route) to Tandem YAML on standard
+                               output or OUT. Lines it does not import are listed as warnings
+                               with their line numbers. Exit status 1 when the IOS text has
+                               errors (no YAML is written) or the result does not validate.
+  show running-config          Render the configuration given with -c as IOS-style text.
+
+Options:
+  -c, --config FILE            The configuration file for show commands.
+  --json                       Machine-readable output (config check).
+  -h, --help                   This text.
+  --version                    Print the version.
+
+Examples:
+  tandemctl config check configs/lab-gw1.yaml
+  tandemctl import-ios router.cfg -o router.yaml && tandemctl config check router.yaml
+  tandemctl -c configs/seed-hsrp-ipsec.yaml show running-config
+)";
+
+int usage_error(const std::string& why) {
+    std::cerr << "tandemctl: " << why << "\nTry 'tandemctl --help'.\n";
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args;
+    std::string config_file;
+    std::string out_file;
+    bool json = false;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "-h" || a == "--help" || a == "help") {
+            std::cout << usage_text;
+            return 0;
+        }
+        if (a == "--version") {
+            std::cout << "tandemctl 0.1.0\n";
+            return 0;
+        }
+        if (a == "--json") {
+            json = true;
+        } else if (a == "-c" || a == "--config" || a == "-o" || a == "--output") {
+            if (i + 1 >= argc) return usage_error("option " + a + " needs a file name");
+            (a == "-c" || a == "--config" ? config_file : out_file) = argv[++i];
+        } else if (a.size() > 1 && a[0] == '-' && a != "-") {
+            return usage_error("unknown option '" + a + "'");
+        } else {
+            args.push_back(a);
+        }
+    }
+    if (args.empty()) return usage_error("no command given");
+
+    tandem::ctl::Output o{std::cout, std::cerr, json};
+    const std::string& cmd = args[0];
+    if (cmd == "config") {
+        if (args.size() < 2) return usage_error("'config' needs a subcommand: check or compile");
+        if (args[1] == "check") {
+            if (args.size() < 3) return usage_error("'config check' needs at least one FILE");
+            return tandem::ctl::cmd_config_check({args.begin() + 2, args.end()}, o);
+        }
+        if (args[1] == "compile") {
+            if (args.size() != 3) return usage_error("'config compile' takes one FILE");
+            return tandem::ctl::cmd_config_compile(args[2], o);
+        }
+        return usage_error("unknown config subcommand '" + args[1] + "' (check, compile)");
+    }
+    if (cmd == "import-ios") {
+        if (args.size() != 2) return usage_error("'import-ios' takes one FILE");
+        return tandem::ctl::cmd_import_ios(args[1], out_file, o);
+    }
+    if (cmd == "show") {
+        if (args.size() >= 2 && (args[1] == "running-config" || args[1] == "run")) {
+            if (config_file.empty() && args.size() == 3) config_file = args[2];
+            if (config_file.empty()) {
+                return usage_error("show running-config needs -c FILE (a running gateway is not "
+                                   "reachable from this build of tandemctl yet)");
+            }
+            return tandem::ctl::cmd_show_running_config(config_file, o);
+        }
+        return usage_error("unknown show command" + (args.size() > 1 ? " '" + args[1] + "'" : std::string()) +
+                           " (offline: show running-config)");
+    }
+    return usage_error("unknown command '" + cmd + "'");
+}
