@@ -304,7 +304,7 @@ enum class CryptoDevice : uint8_t { aesni_mb, openssl };
 struct DataplaneSettings {
     SourcePos pos;
     FieldPositions fields;
-    std::vector<uint32_t> workers;          // worker lcore ids; default {1}
+    std::vector<uint32_t> workers;          // worker lcore ids; empty = one, on main_lcore + 1
     uint32_t main_lcore = 0;
     CryptoDevice crypto = CryptoDevice::aesni_mb;
     PollMode poll = PollMode::busy;

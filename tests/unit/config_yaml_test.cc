@@ -579,6 +579,27 @@ TEST(YamlLoader, TopLevelMustBeAMapping) {
     EXPECT_NE(r.diags.items()[0].message.find("expected a mapping"), std::string::npos);
 }
 
+// The examples in docs/configuration.md are what operators copy: each ```yaml block must load and
+// validate cleanly.
+TEST(YamlLoader, DocumentationExamplesAreValid) {
+    const char* root = std::getenv("TANDEM_SOURCE_DIR");
+    fs::path doc = fs::path(root ? root : ".") / "docs" / "configuration.md";
+    std::string text = read_text(doc);
+    ASSERT_FALSE(text.empty()) << doc;
+    int blocks = 0;
+    for (size_t at = text.find("```yaml\n"); at != std::string::npos; at = text.find("```yaml\n", at)) {
+        at += 8;
+        size_t end = text.find("```", at);
+        ASSERT_NE(end, std::string::npos);
+        ++blocks;
+        auto r = load_yaml_string(std::string_view(text).substr(at, end - at), "docs example " + std::to_string(blocks));
+        validate(r.config, r.diags);
+        EXPECT_EQ(r.diags.items().size(), 0u) << r.diags.str();
+        at = end + 3;
+    }
+    EXPECT_GE(blocks, 2);
+}
+
 // ---------------------------------------------------------------- emitter
 
 // A configuration with every kind of value, including the awkward ones (numeric names, strings
