@@ -1,0 +1,60 @@
+// KernelInterface: the exception path of one port.
+//
+// A TAP interface (DPDK's net_tap PMD) that carries the port's MAC address, MTU and IPv4
+// address, so the kernel — and IKE, HSRP and BIRD on ordinary sockets — sees the gateway's
+// addresses as its own. The fast path hands it the frames addressed to the gateway that it does
+// not consume itself (IKE, HSRP, ICMP, OSPF, BGP, ARP for the interface address); what the kernel
+// sends on it, the main lcore transmits out of the port.
+//
+//        kernel sockets (charon-less IKE, HSRP, BIRD)
+//                 |  tdm-outside (TAP, same MAC and address as the port)
+//        [net_tap ethdev] <-- main lcore -->  [port ethdev] <--> wire
+//                 ^                                 |
+//                 +------- workers: exceptions -----+
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/dpapi/types.h"
+#include "common/ipv4.h"
+#include "common/result.h"
+#include "dataplane/eal/port.h"
+
+namespace tandem::dp {
+
+// A Linux interface name for a configured interface: "tdm-" + the name, lower case, characters
+// Linux does not take ('/', ' ', ':') replaced by '-', cut to 15 characters.
+std::string kernel_ifname(std::string_view interface_name);
+
+class KernelInterface {
+public:
+    struct Settings {
+        std::string ifname;                             // kernel_ifname()
+        dpapi::MacAddress mac{};                        // the port's MAC
+        std::optional<Ipv4InterfaceAddress> address;
+        uint16_t mtu = 1500;
+        uint16_t tx_queues = 1;                         // one per worker that hands frames over
+        rte_mempool* pool = nullptr;
+    };
+
+    static Result<KernelInterface> create(const Settings& s);
+
+    Port& port() { return port_; }
+    const Port& port() const { return port_; }
+    const std::string& ifname() const { return ifname_; }
+
+    // Adds or removes a secondary address on the kernel side (an HSRP virtual IP while Active, so
+    // IKE sockets bound to it work).
+    Result<void> add_address(Ipv4Address a, unsigned prefix_len);
+    Result<void> remove_address(Ipv4Address a, unsigned prefix_len);
+
+private:
+    KernelInterface(Port p, std::string ifname) : port_(std::move(p)), ifname_(std::move(ifname)) {}
+
+    Port port_;
+    std::string ifname_;
+};
+
+}  // namespace tandem::dp
