@@ -108,7 +108,7 @@ std::string_view Line::rest(size_t i) const {
 int Line::end_column() const {
     if (toks.empty()) return indent + 1;
     const Token& t = toks.back();
-    return t.column + static_cast<int>(t.text.size()) + 1;
+    return t.column + static_cast<int>(t.text.size());
 }
 
 namespace {
@@ -173,9 +173,11 @@ void Importer::run(std::string_view text) {
 
 void Importer::handle(const Line& l) {
     if (mode_ != Mode::global) {
-        // Indented lines belong to the open block; an unindented one only when it is not a global
-        // command but is one of the block's (IOS's parser falls back the same way).
-        bool belongs = l.indent > 0 || (mode_ != Mode::skipped && !is_global_command(l) && submode_accepts(l));
+        // Indented lines belong to the open block (unless they are unmistakably global); an
+        // unindented one only when it is not a global command but is one of the block's (IOS's
+        // parser falls back the same way).
+        bool global = mode_ != Mode::skipped && is_global_command(l);
+        bool belongs = !global && (l.indent > 0 || (mode_ != Mode::skipped && submode_accepts(l)));
         if (belongs) {
             submode_command(l);
             return;

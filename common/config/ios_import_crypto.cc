@@ -497,6 +497,7 @@ void Importer::cmd_transform_set(const Line& l) {
         } else if (std::string why = refused_transform(t); !why.empty()) {
             error(l, i, base, why);
             ok = false;
+            if (all_digits(l.word(i + 1))) ++i;  // its key size
         } else {
             std::string msg = quoted(l.word(i)) + " is not a transform; expected esp-gcm [128|256] or esp-aes "
                                                   "[128|256] with esp-sha-hmac, esp-sha256-hmac, esp-sha384-hmac or "
@@ -507,6 +508,7 @@ void Importer::cmd_transform_set(const Line& l) {
             }
             error(l, i, base, std::move(msg));
             ok = false;
+            if (all_digits(l.word(i + 1))) ++i;
         }
     }
     if (ok && !cipher_at) {

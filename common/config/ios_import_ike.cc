@@ -402,7 +402,7 @@ void Importer::keyring_line(const Line& l) {
         peer.fields.set("peer", pos_at(l, 1));
     } else if (iequals(w, "pre-shared-key")) {
         size_t i = 1;
-        if (iequals(l.word(1), "local") || iequals(l.word(1), "remote")) i = 2;
+        if ((iequals(l.word(1), "local") || iequals(l.word(1), "remote")) && l.size() > 2) i = 2;
         std::string key;
         if (!ike_psk(l, i, key, field + ".key")) return void(peer.failed = true);
         if (i == 2 && peer.key && *peer.key != key) {

@@ -1,7 +1,8 @@
 // Internals of the IOS importer (ios_import.h), shared by its source files:
 //   ios_import.cc            lines, modes, dispatch, helpers, hostname, access lists, ip route
-//   ios_import_crypto.cc     crypto map / dynamic-map entries, transform sets, ISAKMP, IKEv2,
-//                            global IPsec settings
+//   ios_import_crypto.cc     crypto map / dynamic-map entries, transform sets, global IPsec settings
+//   ios_import_ike.cc        ISAKMP policies, keys and keepalives; IKEv2 proposals, keyrings,
+//                            profiles, DPD
 //   ios_import_interface.cc  interfaces and HSRP standby groups
 //
 // The importer is a small state machine over lines: `mode_` is the sub-mode the last header
