@@ -1,0 +1,103 @@
+// Encoding and decoding of dataplane API messages (messages.h) to and from one datagram.
+//
+// Decoding is strongSwan's parse/verify split:
+//   1. parse: the header (magic, version, type, flags, exact body length) and the body's structure
+//      through common/wire.h's bounded WireReader. Every count is checked against the bytes left
+//      before anything is allocated for it; a field that does not fit, or bytes left over, fail.
+//   2. verify: every value is checked (verify.h): enums known, key lengths matching algorithms,
+//      canonical prefixes, ordered ranges, bounded windows, no duplicate keys in one request.
+// Either step failing yields a CodecError naming the status, the index of the first bad item and
+// a sentence -- never a partly filled message. The encoding is canonical (reserved bytes zero,
+// keys exactly their length, flag bits known), so encode(decode(bytes)) == bytes for every input
+// that decodes (the fuzz target checks this).
+//
+// encode() verifies too: a sender learns about a bad item (with its index) before sending it.
+//
+// CodecError carries the request id read from the header (when the header could be read), so the
+// receiver can address the error REPLY: `send(make_reply(err.request_id, err.status, err.item,
+// err.text))`.
+#pragma once
+
+#include <cassert>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/dpapi/messages.h"
+
+namespace tandem::dpapi {
+
+struct CodecError {
+    Status status = Status::truncated;
+    uint32_t item = kNoItem;
+    std::string text;
+    uint32_t request_id = 0;   // from the header when it could be read, else 0
+
+    std::string str() const;   // "bad_key_length (item 2): SA 7: AES-GCM-128 needs a 16-byte key"
+};
+
+// Result<T> of common/result.h carries only a string; a REPLY needs the status and item, so the
+// codec has its own small variant with the same interface.
+template <typename T>
+class [[nodiscard]] CodecResult {
+public:
+    CodecResult(T value) : v_(std::in_place_index<0>, std::move(value)) {}       // NOLINT
+    CodecResult(CodecError e) : v_(std::in_place_index<1>, std::move(e)) {}      // NOLINT
+
+    bool ok() const { return v_.index() == 0; }
+    explicit operator bool() const { return ok(); }
+    T& value() & { assert(ok()); return std::get<0>(v_); }
+    const T& value() const& { assert(ok()); return std::get<0>(v_); }
+    T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
+    T& operator*() & { return value(); }
+    const T& operator*() const& { return value(); }
+    T* operator->() { return &value(); }
+    const T* operator->() const { return &value(); }
+    const CodecError& error() const { assert(!ok()); return std::get<1>(v_); }
+
+private:
+    std::variant<T, CodecError> v_;
+};
+
+template <>
+class [[nodiscard]] CodecResult<void> {
+public:
+    CodecResult() = default;
+    CodecResult(CodecError e) : err_(std::move(e)), failed_(true) {}             // NOLINT
+    bool ok() const { return !failed_; }
+    explicit operator bool() const { return ok(); }
+    const CodecError& error() const { assert(failed_); return err_; }
+
+private:
+    CodecError err_;
+    bool failed_ = false;
+};
+
+// Replaces `out` with the datagram for `m` (header + body). On failure `out` is left empty:
+// an invalid item, or too_large when the message would exceed kMaxMessageSize (split bulk
+// requests with max_items_per_message()).
+CodecResult<void> encode(const Message& m, std::vector<uint8_t>& out);
+
+// One received datagram.
+CodecResult<Message> decode(std::span<const uint8_t> datagram);
+
+// The header alone (no body checks): what a receiver needs to address an error REPLY, or to
+// skip a message. Fails like decode() on magic, length and size, not on version or type.
+struct Header {
+    uint32_t magic = kMagic;
+    uint16_t version = kMaxVersion;
+    uint16_t type = 0;
+    uint16_t flags = 0;
+    uint16_t reserved = 0;
+    uint32_t request_id = 0;
+    uint32_t body_length = 0;
+};
+CodecResult<Header> decode_header(std::span<const uint8_t> datagram);
+
+// How many items of the largest encoding fit one message of a bulk or list type (0 for types
+// without a list). A sender splits longer lists into parts of at most this many items.
+size_t max_items_per_message(MessageType t);
+
+}  // namespace tandem::dpapi
