@@ -175,6 +175,17 @@ void read_structured_ace(Reader& r, const Field& f, AclEntry& e) {
     if (auto x = m->get("log", e.fields)) set_if(e.log, r.boolean(*x));
 }
 
+// Stands in for an entry that did not load (its error is already reported), so the entries after
+// it keep their index and later diagnostics name the entry the user sees. A configuration with
+// errors is never applied, so the stand-in never matches a packet.
+AclEntry unusable_entry(const Field& ef) {
+    AclEntry e;
+    e.pos = ef.pos;
+    e.is_remark = true;
+    e.remark = "(entry not loaded: see the error above)";
+    return e;
+}
+
 void read_access_list(Reader& r, const NamedField& nf, AccessList& acl) {
     acl.name = nf.name;
     acl.pos = nf.name_pos;
@@ -188,6 +199,7 @@ void read_access_list(Reader& r, const NamedField& nf, AccessList& acl) {
             AceError err;
             if (!parse_ace(ef.node.Scalar(), e, err)) {
                 r.error(r.pos_at(ef.node, err.offset), ef.path, err.message);
+                acl.entries.push_back(unusable_entry(ef));
                 continue;
             }
             e.pos = ef.pos;  // parse_ace leaves positions alone, but be explicit
@@ -195,6 +207,7 @@ void read_access_list(Reader& r, const NamedField& nf, AccessList& acl) {
             read_structured_ace(r, ef, e);
         } else {
             r.error(ef, "expected an entry in IOS form ('permit ip A W B W') or a mapping, got " + describe(ef.node));
+            acl.entries.push_back(unusable_entry(ef));
             continue;
         }
         acl.entries.push_back(std::move(e));
