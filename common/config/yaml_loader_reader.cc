@@ -1,10 +1,38 @@
 // The YAML loader's Reader: yaml-cpp nodes -> typed values, with a diagnostic for each value that
 // cannot be read. yaml-cpp marks are 0-based; positions here are 1-based.
+#include <cstdio>
 #include <charconv>
 
 #include "common/config/yaml_loader_detail.h"
 
 namespace tandem::config::yaml_detail {
+
+namespace {
+
+// Configuration text is printable: control characters (other than tab) and byte sequences that
+// are not UTF-8 have no place in a name, key or address, and would not survive being written back.
+std::optional<std::string> unprintable(std::string_view s) {
+    for (size_t i = 0; i < s.size();) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "0x%02x", c);
+                return std::string("control character ") + buf + " at offset " + std::to_string(i);
+            }
+            ++i;
+            continue;
+        }
+        size_t n = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        bool ok = n != 0 && i + n <= s.size();
+        for (size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
+        if (!ok) return "bytes that are not UTF-8 at offset " + std::to_string(i);
+        i += n;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
 
 namespace {
 
@@ -186,6 +214,10 @@ std::vector<NamedField> Reader::named(const Field& f, std::string_view what) {
             continue;
         }
         std::string name = it->first.Scalar();
+        if (auto why = unprintable(name)) {
+            error(key_pos, f.path, std::string(what) + " names must be printable text; this one has " + *why);
+            continue;
+        }
         std::string path = join_path(f.path, name);
         bool repeated = false;
         for (const auto& e : out) {
@@ -210,7 +242,13 @@ void Reader::missing(const Mapping& m, std::string_view key, std::string_view wh
 // ---------------------------------------------------------------- Reader: scalars
 
 std::optional<std::string> Reader::scalar_text(const Field& f, std::string_view what) {
-    if (f.node.IsScalar()) return f.node.Scalar();
+    if (f.node.IsScalar()) {
+        if (auto why = unprintable(f.node.Scalar())) {
+            error(f, "expected " + std::string(what) + " in printable text, got " + *why);
+            return std::nullopt;
+        }
+        return f.node.Scalar();
+    }
     error(f, "expected " + std::string(what) + ", got " + describe(f.node));
     return std::nullopt;
 }
