@@ -54,8 +54,16 @@ std::vector<std::string> build_eal_args(const config::Config& cfg, std::string_v
         }
     }
     if (!any_pci) a.push_back("--no-pci");
+    // Each port needs a TX queue per worker plus one for the main lcore; net_af_packet has as
+    // many queue pairs as its devargs say, so say it for the operator unless they did.
+    size_t queues = (dp.workers.empty() ? 1 : dp.workers.size()) + 1;
     for (const auto& itf : cfg.interfaces) {
-        if (itf.port && !is_pci_address(*itf.port)) a.insert(a.end(), {"--vdev", *itf.port});
+        if (!itf.port || is_pci_address(*itf.port)) continue;
+        std::string devargs = *itf.port;
+        if (devargs.rfind("net_af_packet", 0) == 0 && devargs.find("qpairs=") == std::string::npos) {
+            devargs += ",qpairs=" + std::to_string(queues);
+        }
+        a.insert(a.end(), {"--vdev", devargs});
     }
     a.insert(a.end(), {"--vdev", crypto_vdev_name(dp.crypto)});
     a.insert(a.end(), dp.eal_args.begin(), dp.eal_args.end());

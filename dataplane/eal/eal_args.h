@@ -4,7 +4,8 @@
 //   -l MAIN,WORKERS --main-lcore MAIN --file-prefix PREFIX
 //   [--no-huge -m MB | -m MB]                 hugepages: false is for tests and labs
 //   [--no-pci] | -a PCI ...                   PCI ports are allow-listed; with none, PCI is not probed
-//   --vdev DEVARGS ...                        virtual ports (net_af_packet0,iface=..., net_tap0, ...)
+//   --vdev DEVARGS ...                        virtual ports (net_af_packet0,iface=..., net_tap0, ...);
+//                                             net_af_packet gets qpairs=WORKERS+1 unless given
 //   --vdev crypto_aesni_mb0 | crypto_openssl0 the software crypto device
 //   EXTRA...
 #pragma once

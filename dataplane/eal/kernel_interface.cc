@@ -75,7 +75,8 @@ Result<KernelInterface> KernelInterface::create(const Settings& s) {
         return Error("kernel interface " + s.ifname + ": cannot create the TAP device: " + rte_strerror(-rc) +
                      " (needs root and /dev/net/tun)");
     }
-    auto port = Port::create(PortSettings{vdev, 1, s.tx_queues, 512, 512, s.mtu, s.pool});
+    // net_tap wants as many RX as TX queues; the kernel spreads its flows over them.
+    auto port = Port::create(PortSettings{vdev, s.tx_queues, s.tx_queues, 512, 512, s.mtu, s.pool});
     if (!port) {
         rte_vdev_uninit(vdev.c_str());
         return port.error();

@@ -35,7 +35,7 @@ public:
         dpapi::MacAddress mac{};                        // the port's MAC
         std::optional<Ipv4InterfaceAddress> address;
         uint16_t mtu = 1500;
-        uint16_t tx_queues = 1;                         // one per worker that hands frames over
+        uint16_t tx_queues = 1;                         // one per lcore that hands frames over (RX: as many)
         rte_mempool* pool = nullptr;
     };
 

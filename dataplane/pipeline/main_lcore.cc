@@ -112,15 +112,17 @@ bool main_poll(MainContext& mc, uint64_t now_ms) {
     const auto& ports = mc.tables->ports();
     for (uint16_t p = 0; p < ports.size(); ++p) {
         if (ports[p].kernel_eth_id == RTE_MAX_ETHPORTS) continue;
-        rte_mbuf* pkts[kBurst];
-        uint16_t n = rte_eth_rx_burst(ports[p].kernel_eth_id, 0, pkts, kBurst);
-        if (!n) continue;
-        did_work = true;
-        uint16_t sent = rte_eth_tx_burst(ports[p].eth_id, mc.tx_queue, pkts, n);
-        mc.counters.kernel_to_port += sent;
-        if (sent < n) {
-            mc.counters.tx_full += n - sent;
-            rte_pktmbuf_free_bulk(pkts + sent, n - sent);
+        for (uint16_t q = 0; q < ports[p].kernel_rx_queues; ++q) {
+            rte_mbuf* pkts[kBurst];
+            uint16_t n = rte_eth_rx_burst(ports[p].kernel_eth_id, q, pkts, kBurst);
+            if (!n) continue;
+            did_work = true;
+            uint16_t sent = rte_eth_tx_burst(ports[p].eth_id, mc.tx_queue, pkts, n);
+            mc.counters.kernel_to_port += sent;
+            if (sent < n) {
+                mc.counters.tx_full += n - sent;
+                rte_pktmbuf_free_bulk(pkts + sent, n - sent);
+            }
         }
     }
     rte_mbuf* pkts[kBurst];

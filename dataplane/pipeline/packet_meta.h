@@ -21,6 +21,7 @@ enum class PacketStage : uint8_t {
 
 struct PacketMeta {
     uint32_t sa_index = 0;     // inbound or outbound SA (Tables index)
+    uint32_t policy_id = 0;    // esp_outbound hand-off: the PROTECT policy that chose the SA
     uint32_t next_hop = 0;     // host order
     uint16_t egress_port = 0;  // dataplane port index
     uint16_t ingress_port = 0;

@@ -118,7 +118,7 @@ Result<void> Tables::add_sas(std::span<const dpapi::SaParams> sas) {
         if (!sa) return Error("SA " + std::to_string(sas[i].sa_id) + " (item " + std::to_string(i) + "): " + sa.error().message);
         bool out = sas[i].direction == dpapi::Direction::outbound;
         built.push_back(std::make_unique<SaEntry>(
-            SaEntry{std::move(*sa), sas[i].sa_id, static_cast<uint16_t>(sas[i].sa_id % workers_), out}));
+            SaEntry{std::move(*sa), sas[i].sa_id, static_cast<uint16_t>(sas[i].sa_id % workers_), out, sas[i].policy_id}));
     }
     if (rte_hash_count(spi_hash_) + spis.size() > static_cast<uint32_t>(sas_.size())) {
         return Error("the SPI table is full");

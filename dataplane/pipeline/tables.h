@@ -45,6 +45,7 @@ inline constexpr uint16_t kMaxPorts = 16;
 struct PortInfo {
     uint16_t eth_id = 0;                     // DPDK port id
     uint16_t kernel_eth_id = RTE_MAX_ETHPORTS;  // the TAP's DPDK port id (none: RTE_MAX_ETHPORTS)
+    uint16_t kernel_rx_queues = 1;              // the main lcore polls them all
     rte_ether_addr mac{};
     std::optional<Ipv4InterfaceAddress> address;
     bool outside = false;
@@ -84,6 +85,7 @@ struct SaEntry {
     uint32_t sa_id;
     uint16_t owner;  // worker index
     bool outbound;
+    uint32_t policy_id;  // outbound: the policy it serves (a copy of sa.params().policy_id, hot)
 };
 
 struct TablesConfig {
@@ -111,8 +113,17 @@ public:
     }
     SaEntry* outbound_sa(uint32_t policy_id) const {
         if (policy_id >= policy_sa_.size()) return nullptr;
-        uint32_t v = policy_sa_[policy_id].load(std::memory_order_acquire);
-        return v ? sa_at(v - 1) : nullptr;
+        // Two loads: between them a make-before-break rekey may switch the policy to its new SA,
+        // delete the old one and even reuse its id for another SA (a worker can be preempted).
+        // The policy then names the successor: look again (add_sas stores the SA before the
+        // policy; delete_sas moves the policy away before clearing the SA).
+        for (int attempt = 0; attempt < 4; ++attempt) {
+            uint32_t v = policy_sa_[policy_id].load(std::memory_order_acquire);
+            if (!v) return nullptr;
+            SaEntry* e = sa_at(v - 1);
+            if (e && e->outbound && e->policy_id == policy_id) return e;
+        }
+        return nullptr;
     }
     const Spd* spd(uint16_t port) const { return port < kMaxPorts ? spd_[port].load(std::memory_order_acquire) : nullptr; }
     const AddressSet* addresses() const { return addresses_.load(std::memory_order_acquire); }
@@ -136,6 +147,8 @@ public:
     Fib& fib_mut() { return *fib_; }
     // Frees what is due; call once per main-loop iteration.
     void poll();
+    // Replaced or deleted objects still waiting for their grace period.
+    size_t retired_pending() const { return reclaimer_.pending(); }
 
     // Read-back for resynchronisation and show commands.
     std::vector<dpapi::SaParams> dump_sas() const;

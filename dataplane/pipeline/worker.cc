@@ -84,10 +84,11 @@ void to_main(WorkerContext& ctx, rte_mbuf* m) {
     if (rte_ring_mp_enqueue(ctx.to_main, m) != 0) drop(ctx, m, Drop::exception_full);
 }
 
-void hand_off(WorkerContext& ctx, rte_mbuf* m, uint16_t owner, PacketStage stage, uint32_t sa_index) {
+void hand_off(WorkerContext& ctx, rte_mbuf* m, uint16_t owner, PacketStage stage, uint32_t sa_index, uint32_t policy_id) {
     PacketMeta& pm = meta_of(m, ctx.meta_offset);
     pm.stage = stage;
     pm.sa_index = sa_index;
+    pm.policy_id = policy_id;
     if (rte_ring_mp_enqueue(ctx.handoff_out[owner], m) != 0) {
         drop(ctx, m, Drop::handoff_full);
         return;
@@ -132,7 +133,8 @@ void process_sa_packets(WorkerContext& ctx, rte_mbuf** pkts, SaEntry** sas, uint
         while (j < n && sas[j] == sa) ++j;
         if (sa->owner != ctx.index) {
             for (uint16_t k = i; k < j; ++k) {
-                hand_off(ctx, pkts[k], sa->owner, Outbound ? PacketStage::esp_outbound : PacketStage::esp_inbound, sa->sa_id);
+                hand_off(ctx, pkts[k], sa->owner, Outbound ? PacketStage::esp_outbound : PacketStage::esp_inbound, sa->sa_id,
+                         sa->policy_id);
             }
         } else {
             run_esp<Outbound>(ctx, sa, pkts + i, static_cast<uint16_t>(j - i), next);
@@ -380,23 +382,33 @@ uint16_t worker_process_handoffs(WorkerContext& ctx) {
     rte_mbuf* out[kBurst];
     SaEntry* out_sa[kBurst];
     uint16_t n_out = 0;
+    PacketList again;  // outbound packets whose SA went away since the hand-off
     for (unsigned i = 0; i < n; ++i) {
         const PacketMeta& pm = meta_of(pkts[i], ctx.meta_offset);
         SaEntry* sa = ctx.tables->sa_at(pm.sa_index);
-        if (!sa || sa->owner != ctx.index) {  // deleted (or re-owned) since the hand-off
-            drop(ctx, pkts[i], Drop::unknown_spi);
-            continue;
-        }
         if (pm.stage == PacketStage::esp_outbound) {
+            // A make-before-break rekey deletes the old SA as soon as the new one serves the
+            // policy, and its id may already serve another SA: the packet, still in the clear,
+            // is routed and classified again, as if it had arrived now (the policy's current SA,
+            // perhaps another hand-off). Dropping it here lost packets on every rekey.
+            if (!sa || sa->owner != ctx.index || !sa->outbound || sa->policy_id != pm.policy_id) {
+                again.push(pkts[i]);
+                continue;
+            }
             out[n_out] = pkts[i];
             out_sa[n_out++] = sa;
         } else {
+            if (!sa || sa->owner != ctx.index || sa->outbound) {  // deleted (or id reused) since the hand-off
+                drop(ctx, pkts[i], Drop::unknown_spi);
+                continue;
+            }
             in[n_in] = pkts[i];
             in_sa[n_in++] = sa;
         }
     }
     if (n_in) process_sa_packets<false>(ctx, in, in_sa, n_in);
     if (n_out) process_sa_packets<true>(ctx, out, out_sa, n_out);
+    if (again.n) forward(ctx, again);
     return static_cast<uint16_t>(n);
 }
 

@@ -153,6 +153,16 @@ Result<void> Fib::add(const dpapi::Route& route) {
         default_slot_->store(*slot, std::memory_order_release);
     } else {
         int rc = rte_lpm_add(lpm_, p.address().value(), static_cast<uint8_t>(p.length()), *slot);
+        if (rc == -ENOSPC && config_.rcu) {
+            // rte_lpm's defer queue hands freed tbl8 groups back lazily: in batches once more than
+            // its threshold (32) are queued, or one on demand if that one's grace period is over.
+            // Under route churn with a reader that was descheduled a few milliseconds, every
+            // group can sit in the queue (measured: a route add failed after ~590k updates with
+            // 64 groups). One grace period makes them all reclaimable: the control thread waits
+            // for it (at most one worker loop; workers never wait) and tries once more.
+            rte_rcu_qsbr_synchronize(config_.rcu, RTE_QSBR_THRID_INVALID);
+            rc = rte_lpm_add(lpm_, p.address().value(), static_cast<uint8_t>(p.length()), *slot);
+        }
         if (rc != 0) {
             release_slot(*slot);
             return Error("route " + p.str() + ": rte_lpm_add: " + rte_strerror(-rc) +

@@ -37,7 +37,7 @@ TEST(EalArgs, LabConfigurationUsesVdevsAndNoHugepages) {
     auto args = build_eal_args(cfg, "tandem-dataplane");
     EXPECT_EQ(args, (std::vector<std::string>{"tandem-dataplane", "-l", "0,1", "--main-lcore", "0", "--file-prefix",
                                               "gw1", "--no-huge", "-m", "128", "--no-pci", "--vdev",
-                                              "net_af_packet0,iface=gw1-out", "--vdev", "crypto_aesni_mb0",
+                                              "net_af_packet0,iface=gw1-out,qpairs=2", "--vdev", "crypto_aesni_mb0",
                                               "--log-level", "pmd.net.af_packet:debug"}));
 }
 
