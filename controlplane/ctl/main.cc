@@ -1,13 +1,16 @@
 // tandemctl: the operator's command line for Tandem gateways.
 //
-// Today it works on configuration files (offline). Commands that ask a running gateway (`show
+// It works on configuration files (offline), and `tandemctl dp ...` talks to a running
+// tandem-dataplane over its control API (dp_commands.h). Commands that ask a running gateway (`show
 // crypto ipsec sa`, `show standby`, `clear crypto sa`, ...) arrive with tandem-control; they will
 // talk to its Unix socket, and `-c FILE` will keep selecting the offline form.
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "controlplane/ctl/dp_commands.h"
 #include "controlplane/ctl/offline_commands.h"
 
 namespace {
@@ -33,9 +36,10 @@ Configuration commands (offline: they read files, no gateway needs to run):
                                errors (no YAML is written) or the result does not validate.
   show running-config          Render the configuration given with -c as IOS-style text.
 
+%DP%
 Options:
   -c, --config FILE            The configuration file for show commands.
-  --json                       Machine-readable output (config check).
+  --json                       Machine-readable output (config check, dp queries and events).
   -h, --help                   This text.
   --version                    Print the version.
 
@@ -43,7 +47,16 @@ Examples:
   tandemctl config check configs/lab-gw1.yaml
   tandemctl import-ios router.cfg -o router.yaml && tandemctl config check router.yaml
   tandemctl -c configs/seed-hsrp-ipsec.yaml show running-config
+  tandemctl dp --socket /run/tandem/gw1.sock show sa
+  tandemctl dp add route 10.2.0.0/16 via 192.0.2.10 port 1
 )";
+
+// The usage text with the dp commands in their place.
+void print_usage() {
+    std::string text = usage_text;
+    text.replace(text.find("%DP%"), 4, tandem::ctl::dp_usage_text);
+    std::cout << text;
+}
 
 int usage_error(const std::string& why) {
     std::cerr << "tandemctl: " << why << "\nTry 'tandemctl --help'.\n";
@@ -57,10 +70,11 @@ int main(int argc, char** argv) {
     std::string config_file;
     std::string out_file;
     bool json = false;
+    tandem::ctl::DpOptions dp_options;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "-h" || a == "--help" || a == "help") {
-            std::cout << usage_text;
+            print_usage();
             return 0;
         }
         if (a == "--version") {
@@ -72,6 +86,14 @@ int main(int argc, char** argv) {
         } else if (a == "-c" || a == "--config" || a == "-o" || a == "--output") {
             if (i + 1 >= argc) return usage_error("option " + a + " needs a file name");
             (a == "-c" || a == "--config" ? config_file : out_file) = argv[++i];
+        } else if (a == "--socket") {
+            if (i + 1 >= argc) return usage_error("option --socket needs a path");
+            dp_options.socket = argv[++i];
+        } else if (a == "--count") {
+            if (i + 1 >= argc) return usage_error("option --count needs a number");
+            char* end = nullptr;
+            dp_options.count = std::strtol(argv[++i], &end, 10);
+            if (*end != '\0' || dp_options.count < 0) return usage_error("--count needs a number >= 0");
         } else if (a.size() > 1 && a[0] == '-' && a != "-") {
             return usage_error("unknown option '" + a + "'");
         } else {
@@ -81,6 +103,7 @@ int main(int argc, char** argv) {
     if (args.empty()) return usage_error("no command given");
 
     tandem::ctl::Output o{std::cout, std::cerr, json};
+    if (args[0] == "dp") return tandem::ctl::cmd_dp({args.begin() + 1, args.end()}, dp_options, o);
     const std::string& cmd = args[0];
     if (cmd == "config") {
         if (args.size() < 2) return usage_error("'config' needs a subcommand: check or compile");
