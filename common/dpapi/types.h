@@ -46,7 +46,8 @@ struct SaParams {
     AuthAlg auth = AuthAlg::none;            // none with GCM
     std::array<uint8_t, 32> cipher_key{};    // first key_len bytes used (16 or 32)
     uint8_t cipher_key_len = 0;
-    uint32_t salt = 0;                       // GCM: the 4 salt bytes from KEYMAT, in wire order
+    uint32_t salt = 0;                       // GCM: the 4 KEYMAT salt bytes read as a big-endian
+                                             // number (bytes c0 ff ee 01 -> 0xc0ffee01)
     std::array<uint8_t, 64> auth_key{};      // HMAC key (20, 32, 48 or 64 bytes)
     uint8_t auth_key_len = 0;
     Ipv4Address tunnel_src;                  // outer source (outbound) / expected outer source (inbound)

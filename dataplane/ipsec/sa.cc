@@ -199,7 +199,9 @@ Result<Sa> Sa::create(const SaParams& p, const CryptoDevice& dev, const SaOption
     prm.flags = 0;  // one writer per SA: no atomic sequence numbers
     auto& ix = prm.ipsec_xform;
     ix.spi = p.spi;
-    std::memcpy(&ix.salt, &p.salt, sizeof(ix.salt));  // wire-order bytes, used as they are
+    // rte_ipsec copies ix.salt's bytes into the nonce as they lie in memory: big-endian here puts
+    // the KEYMAT bytes in their order whatever the host's byte order.
+    ix.salt = rte_cpu_to_be_32(p.salt);
     ix.options.esn = p.esn ? 1 : 0;
     ix.options.udp_encap = (out && p.natt) ? 1 : 0;  // inbound: breaks rte_ipsec, see sa.h
     ix.options.copy_dscp = 1;

@@ -40,7 +40,7 @@ std::string cfg_json(const dpapi::SaParams& p, uint64_t seq) {
     const bool gcm = p.auth == AuthAlg::none;
     Bytes key(p.cipher_key.begin(), p.cipher_key.begin() + p.cipher_key_len);
     Bytes salt(4);
-    std::memcpy(salt.data(), &p.salt, 4);
+    for (int i = 0; i < 4; ++i) salt[i] = static_cast<uint8_t>(p.salt >> (24 - 8 * i));  // big-endian
     Bytes akey(p.auth_key.begin(), p.auth_key.begin() + p.auth_key_len);
     std::ostringstream o;
     o << "{\"spi\": " << p.spi << ", \"cipher\": \"" << (gcm ? "AES-GCM" : "AES-CBC") << "\""

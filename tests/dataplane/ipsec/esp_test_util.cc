@@ -75,8 +75,7 @@ dpapi::SaParams make_sa(Direction dir, const Algo& a, bool esn, bool natt, uint3
     const bool k128 = a.cipher == CipherAlg::aes_gcm_128 || a.cipher == CipherAlg::aes_cbc_128;
     p.cipher_key_len = k128 ? 16 : 32;
     for (size_t i = 0; i < p.cipher_key.size(); ++i) p.cipher_key[i] = static_cast<uint8_t>(0x11 * (i + 1) + spi);
-    const uint8_t salt[4] = {0xca, 0xfe, 0xba, 0xbe};
-    std::memcpy(&p.salt, salt, 4);
+    p.salt = 0xcafebabe;  // KEYMAT salt bytes ca fe ba be
     static const uint8_t key_len[] = {0, 20, 32, 48, 64};
     p.auth_key_len = key_len[static_cast<int>(a.auth)];
     for (size_t i = 0; i < p.auth_key.size(); ++i) p.auth_key[i] = static_cast<uint8_t>(0xa0 + 7 * i);
@@ -207,7 +206,7 @@ Bytes craft_gcm_esp(const dpapi::SaParams& in, uint64_t seq, const Bytes& payloa
     uint8_t iv8[8];
     for (int i = 0; i < 8; ++i) iv8[i] = static_cast<uint8_t>(0x50 + i + seq);
     uint8_t nonce[12];
-    std::memcpy(nonce, &in.salt, 4);
+    for (int i = 0; i < 4; ++i) nonce[i] = static_cast<uint8_t>(in.salt >> (24 - 8 * i));  // big-endian
     std::memcpy(nonce + 4, iv8, 8);
     Bytes aad;
     auto put32 = [](Bytes& v, uint32_t x) {
