@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "common/dpapi/messages.h"
+#include "common/result.h"
 
 namespace tandem::dpapi {
 
@@ -38,42 +39,9 @@ struct CodecError {
     std::string str() const;   // "bad_key_length (item 2): SA 7: AES-GCM-128 needs a 16-byte key"
 };
 
-// Result<T> of common/result.h carries only a string; a REPLY needs the status and item, so the
-// codec has its own small variant with the same interface.
+// A codec result carries what an error REPLY needs: the status, the item and the request id.
 template <typename T>
-class [[nodiscard]] CodecResult {
-public:
-    CodecResult(T value) : v_(std::in_place_index<0>, std::move(value)) {}       // NOLINT
-    CodecResult(CodecError e) : v_(std::in_place_index<1>, std::move(e)) {}      // NOLINT
-
-    bool ok() const { return v_.index() == 0; }
-    explicit operator bool() const { return ok(); }
-    T& value() & { assert(ok()); return std::get<0>(v_); }
-    const T& value() const& { assert(ok()); return std::get<0>(v_); }
-    T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
-    T& operator*() & { return value(); }
-    const T& operator*() const& { return value(); }
-    T* operator->() { return &value(); }
-    const T* operator->() const { return &value(); }
-    const CodecError& error() const { assert(!ok()); return std::get<1>(v_); }
-
-private:
-    std::variant<T, CodecError> v_;
-};
-
-template <>
-class [[nodiscard]] CodecResult<void> {
-public:
-    CodecResult() = default;
-    CodecResult(CodecError e) : err_(std::move(e)), failed_(true) {}             // NOLINT
-    bool ok() const { return !failed_; }
-    explicit operator bool() const { return ok(); }
-    const CodecError& error() const { assert(failed_); return err_; }
-
-private:
-    CodecError err_;
-    bool failed_ = false;
-};
+using CodecResult = Result<T, CodecError>;
 
 // Replaces `out` with the datagram for `m` (header + body). On failure `out` is left empty:
 // an invalid item, or too_large when the message would exceed kMaxMessageSize (split bulk
