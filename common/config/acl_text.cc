@@ -68,7 +68,23 @@ public:
         return true;
     }
 
+    // One address match or one port match alone (the structured YAML form's fields).
+    bool address_only(Ipv4Wildcard& w) { return address(w, "address") && nothing_left(); }
+    bool ports_only(PortMatch& pm, bool udp) {
+        if (at_end() || !is_port_op(toks_[0].text)) {
+            return fail(0, "'" + std::string(text_) + "' is not a port match (expected eq P, neq P, lt P, gt P or range P1 P2)");
+        }
+        return ports(pm, true, udp) && nothing_left();
+    }
+
 private:
+    static bool is_port_op(std::string_view t) {
+        return t == "eq" || t == "neq" || t == "lt" || t == "gt" || t == "range";
+    }
+    bool nothing_left() {
+        if (at_end()) return true;
+        return fail(here(), "unexpected '" + std::string(toks_[i_].text) + "'");
+    }
     bool fail(size_t offset, std::string msg) {
         err_.offset = offset;
         err_.message = std::move(msg);
@@ -192,6 +208,14 @@ bool parse_ace(std::string_view text, AclEntry& out, AceError& err) {
     e.pos = out.pos;
     out = std::move(e);
     return true;
+}
+
+bool parse_address_match(std::string_view text, Ipv4Wildcard& out, AceError& err) {
+    return AceParser(text, err).address_only(out);
+}
+
+bool parse_port_match(std::string_view text, bool udp, PortMatch& out, AceError& err) {
+    return AceParser(text, err).ports_only(out, udp);
 }
 
 std::string format_ace(const AclEntry& e) {

@@ -23,6 +23,11 @@ struct AceError {
 // Parses one entry. On failure returns false and fills `err`; `out` is then unspecified.
 bool parse_ace(std::string_view text, AclEntry& out, AceError& err);
 
+// The parts alone, with the same rules and messages: an address match (`any`, `host A`,
+// `A WILDCARD`, `A/N`) and a port match (`eq P`, ..., `range P1 P2`).
+bool parse_address_match(std::string_view text, Ipv4Wildcard& out, AceError& err);
+bool parse_port_match(std::string_view text, bool udp, PortMatch& out, AceError& err);
+
 // The canonical IOS text of an entry (prefix-form addresses are written as address + wildcard).
 std::string format_ace(const AclEntry& e);
 

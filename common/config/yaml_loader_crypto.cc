@@ -16,107 +16,29 @@ namespace {
 
 // ---------------------------------------------------------------- access lists
 
-struct Token {
-    std::string_view text;
-    size_t offset;
-};
-
-std::vector<Token> split_words(std::string_view s) {
-    std::vector<Token> out;
-    size_t i = 0;
-    while (i < s.size()) {
-        while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-        size_t start = i;
-        while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
-        if (i > start) out.push_back({s.substr(start, i - start), start});
-    }
-    return out;
-}
-
-// `any`, `host A`, `A WILDCARD` or `A/N` as a structured entry's source or destination.
+// `any`, `host A`, `A WILDCARD` or `A/N` as a structured entry's source or destination, parsed by
+// acl_text so both forms report the same errors at the same token.
 std::optional<Ipv4Wildcard> read_acl_address(Reader& r, const Field& f) {
-    const char* forms = "any, host A.B.C.D, A.B.C.D WILDCARD or A.B.C.D/N";
-    auto s = r.scalar_text(f, std::string("an address match (") + forms + ")");
+    auto s = r.scalar_text(f, "an address match (any, host A.B.C.D, A.B.C.D WILDCARD or A.B.C.D/N)");
     if (!s) return std::nullopt;
-    auto words = split_words(*s);
-    auto fail = [&](size_t offset, std::string msg) -> std::optional<Ipv4Wildcard> {
-        r.error(r.pos_at(f.node, offset), f.path, std::move(msg));
+    Ipv4Wildcard w;
+    AceError err;
+    if (!parse_address_match(*s, w, err)) {
+        r.error(r.pos_at(f.node, err.offset), f.path, err.message);
         return std::nullopt;
-    };
-    if (words.size() == 1 && words[0].text == "any") return Ipv4Wildcard::any();
-    if (words.size() == 2 && words[0].text == "host") {
-        auto a = Ipv4Address::parse(words[1].text);
-        if (!a) return fail(words[1].offset, a.error().message);
-        return Ipv4Wildcard::host(*a);
     }
-    if (words.size() == 1 && words[0].text.find('/') != std::string_view::npos) {
-        auto p = Ipv4Prefix::parse(words[0].text);
-        if (!p) return fail(words[0].offset, p.error().message);
-        return Ipv4Wildcard::from_prefix(*p);
-    }
-    if (words.size() == 2) {
-        auto a = Ipv4Address::parse(words[0].text);
-        if (!a) return fail(words[0].offset, a.error().message);
-        auto w = parse_wildcard_mask(words[1].text);
-        if (!w) return fail(words[1].offset, w.error().message);
-        if ((a->value() & w->value()) != 0) {
-            return fail(words[0].offset, a->str() + " has bits set under wildcard " + w->str() + "; did you mean " +
-                                             Ipv4Wildcard(*a, *w).str() + "?");
-        }
-        return Ipv4Wildcard(*a, *w);
-    }
-    if (words.size() == 1) {
-        if (Ipv4Address::parse(words[0].text)) {
-            return fail(words[0].offset, "missing wildcard mask after " + std::string(words[0].text) +
-                                             " (for one address write 'host " + std::string(words[0].text) + "')");
-        }
-    }
-    return fail(0, "'" + *s + "' is not an address match (expected " + forms + ")");
+    return w;
 }
 
 // `eq P`, `neq P`, `lt P`, `gt P` or `range P1 P2`.
 std::optional<PortMatch> read_port_match(Reader& r, const Field& f, bool udp) {
-    const char* forms = "eq P, neq P, lt P, gt P or range P1 P2";
-    auto s = r.scalar_text(f, std::string("a port match (") + forms + ")");
+    auto s = r.scalar_text(f, "a port match (eq P, neq P, lt P, gt P or range P1 P2)");
     if (!s) return std::nullopt;
-    auto words = split_words(*s);
-    auto fail = [&](size_t offset, std::string msg) -> std::optional<PortMatch> {
-        r.error(r.pos_at(f.node, offset), f.path, std::move(msg));
-        return std::nullopt;
-    };
     PortMatch pm;
-    static constexpr std::pair<std::string_view, PortMatch::Op> ops[] = {
-        {"eq", PortMatch::Op::eq}, {"neq", PortMatch::Op::neq}, {"lt", PortMatch::Op::lt},
-        {"gt", PortMatch::Op::gt}, {"range", PortMatch::Op::range}};
-    bool found = false;
-    if (!words.empty()) {
-        for (const auto& [name, op] : ops) {
-            if (words[0].text == name) {
-                pm.op = op;
-                found = true;
-            }
-        }
-    }
-    if (!found) return fail(0, "'" + *s + "' is not a port match (expected " + forms + ")");
-    size_t want = pm.op == PortMatch::Op::range ? 3 : 2;
-    if (words.size() != want) {
-        return fail(0, "'" + *s + "': '" + std::string(words[0].text) + "' takes " +
-                           (want == 3 ? "two ports" : "one port") + " (expected " + forms + ")");
-    }
-    uint16_t ports[2] = {0, 0};
-    for (size_t k = 1; k < want; ++k) {
-        auto p = port_by_name(words[k].text, udp);
-        if (!p) {
-            return fail(words[k].offset, "'" + std::string(words[k].text) + "' is not a port (0..65535 or a " +
-                                             (udp ? "UDP" : "TCP") + " port name)");
-        }
-        ports[k - 1] = *p;
-    }
-    pm.lo = ports[0];
-    pm.hi = pm.op == PortMatch::Op::range ? ports[1] : 0;
-    if (pm.op == PortMatch::Op::range && pm.lo > pm.hi) {
-        return fail(words[1].offset, "range " + std::to_string(pm.lo) + " " + std::to_string(pm.hi) +
-                                         " is backwards; write the lower port first");
+    AceError err;
+    if (!parse_port_match(*s, udp, pm, err)) {
+        r.error(r.pos_at(f.node, err.offset), f.path, err.message);
+        return std::nullopt;
     }
     return pm;
 }
