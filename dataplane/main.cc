@@ -15,15 +15,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "common/config/load.h"
 #include "dataplane/api/server.h"
 #include "dataplane/app/dataplane.h"
+#include "dataplane/app/telemetry.h"
 #include "dataplane/eal/eal_args.h"
 #include "dataplane/pipeline/idle_backoff.h"
 
@@ -41,7 +44,9 @@ Options:
   -h, --help                 this text
 
 The control API listens on dataplane.api_socket (see docs/dataplane-api.md); `tandemctl dp`
-talks to it. Stop with SIGINT or SIGTERM.
+talks to it. Statistics are also DPDK telemetry commands (/tandem/...): read them with
+`dpdk-telemetry.py -f FILE_PREFIX`; `--no-telemetry` in dataplane.eal_args turns that off.
+Stop with SIGINT or SIGTERM.
 )";
 
 uint64_t now_ms() {
@@ -146,6 +151,20 @@ int main(int argc, char** argv) {
             status = 1;
         } else {
             std::cerr << "tandem-dataplane: forwarding; control API on " << api_cfg.socket_path << "\n";
+            // Telemetry is optional: without it (switched off, or failing) the gateway still runs.
+            std::unique_ptr<tandem::dp::Telemetry> telemetry;
+            if (std::find(eal_args.begin(), eal_args.end(), "--no-telemetry") == eal_args.end()) {
+                tandem::dp::TelemetryOptions topts;
+                topts.name = loaded.config.hostname;
+                auto t = tandem::dp::Telemetry::create(d, topts, now_ms());
+                if (t) {
+                    telemetry = std::move(*t);
+                    std::cerr << "tandem-dataplane: telemetry commands /tandem/* on " << rte_eal_get_runtime_dir()
+                              << "/dpdk_telemetry.v2\n";
+                } else {
+                    std::cerr << "tandem-dataplane: " << t.error().message << " (continuing without)\n";
+                }
+            }
             tandem::dp::IdleBackoff idle(true, 64, 1000);
             for (;;) {
                 signalfd_siginfo si;
@@ -156,8 +175,10 @@ int main(int argc, char** argv) {
                 uint64_t now = now_ms();
                 bool did = d.poll(now);
                 did |= (*api)->poll(now);
+                if (telemetry) did |= telemetry->poll(now);
                 if (uint32_t us = idle.next(did)) usleep(us);
             }
+            telemetry.reset();
             d.stop();
             // A last word on what happened, for the log.
             const auto& mcnt = d.main_context().counters;
