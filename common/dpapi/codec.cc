@@ -209,21 +209,26 @@ void read_body(Parser& p, WorkerStatsList& m) {
     read_items(p, m.workers, detail::kWorkerStatsSize, detail::read_worker_stats);
 }
 
-// DROP_STATS: count u16 (= kDropReasonCount of the version), reserved u16, count x u64.
-void write_body(WireWriter& w, const DropStats& m) {
-    w.u16(static_cast<uint16_t>(m.drops.size()));
+// DROP_STATS: count u16 (= the number of drop reasons of the version), reserved u16, count x u64.
+// Version 1 carries the first 20 reasons; a version 1 peer never sees the later ones.
+size_t drop_reasons_of(uint16_t version) { return version <= 1 ? kDropReasonCountV1 : kDropReasonCount; }
+
+void write_body(WireWriter& w, const DropStats& m, uint16_t version) {
+    const size_t count = drop_reasons_of(version);
+    w.u16(static_cast<uint16_t>(count));
     w.u16(0);
-    for (uint64_t v : m.drops) w.u64(v);
+    for (size_t i = 0; i < count; ++i) w.u64(m.drops[i]);
 }
 void read_body(Parser& p, DropStats& m) {
+    const size_t want = drop_reasons_of(p.version);
     uint16_t count = p.r.u16();
     p.reserved_zero(p.r.u16(), "DROP_STATS");
-    if (p.r.ok() && count != m.drops.size()) {
-        p.fail(Status::bad_count, std::to_string(count) + " drop reasons (this version has " +
-                                      std::to_string(m.drops.size()) + ")");
+    if (p.r.ok() && count != want) {
+        p.fail(Status::bad_count, std::to_string(count) + " drop reasons (version " + std::to_string(p.version) +
+                                      " has " + std::to_string(want) + ")");
         return;
     }
-    for (uint64_t& v : m.drops) v = p.r.u64();
+    for (size_t i = 0; i < want; ++i) m.drops[i] = p.r.u64();
 }
 
 void write_body(WireWriter& w, const Acquire& m) {
@@ -270,6 +275,12 @@ void read_body(Parser& p, SaIdle& m) {
 }
 
 // ---- Dispatch by type ----------------------------------------------------------------------
+
+// Bodies whose layout is the same in every version ignore it.
+template <typename T>
+void write_body(WireWriter& w, const T& body, uint16_t /*version*/) {
+    write_body(w, body);
+}
 
 // Emplaces the alternative whose kType is `t` and reads its body; false if no alternative has it.
 template <size_t... I>
@@ -345,7 +356,7 @@ bool detail::encode_unverified(const Message& m, std::vector<uint8_t>& out) {
     w.u16(0);
     w.u32(m.request_id);
     size_t length_at = w.placeholder(4);
-    std::visit([&](const auto& body) { write_body(w, body); }, m.body);
+    std::visit([&](const auto& body) { write_body(w, body, m.version); }, m.body);
     w.patch(length_at, 4, w.size() - kHeaderSize);
     if (!w.ok()) out.clear();
     return w.ok();
@@ -413,7 +424,7 @@ CodecResult<Message> decode(std::span<const uint8_t> datagram) {
     m.version = h.version;
     m.request_id = h.request_id;
     m.flags = h.flags;
-    Parser p(datagram.subspan(kHeaderSize));
+    Parser p(datagram.subspan(kHeaderSize), h.version);
     if (!read_body_of_type(type, p, m.body, std::make_index_sequence<std::variant_size_v<Body>>{})) {
         return fail(Status::unknown_type, "message type " + std::to_string(h.type));
     }

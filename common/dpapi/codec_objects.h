@@ -22,8 +22,9 @@ namespace tandem::dpapi::detail {
 // Parser state: the reader plus the first structural fault (which also fails the reader, so
 // everything after it reads as zeros and is discarded).
 struct Parser {
-    explicit Parser(std::span<const uint8_t> body) : r(body) {}
+    explicit Parser(std::span<const uint8_t> body, uint16_t v = kMaxVersion) : r(body), version(v) {}
     WireReader r;
+    uint16_t version;                   // the header's: bodies that differ by version read by it
     uint32_t item = kNoItem;            // item being read, for error reports
     std::optional<CodecError> fault;
 

@@ -34,17 +34,21 @@ enum class DropReason : uint8_t {
     tx_full = 17,             // port TX queue full
     exception_full = 18,      // exception path (TAP) queue full
     not_for_us = 19,          // frame to another MAC / packet to no local or routed address
+    // Version 2:
+    cleartext_protected = 20, // arrived in the clear but policy requires IPsec (RFC 4301 5.2)
 };
 
-inline constexpr size_t kDropReasonCount = 20;
+inline constexpr size_t kDropReasonCount = 21;
+// How many reasons each protocol version's DROP_STATS carries (the first N of the enum).
+inline constexpr size_t kDropReasonCountV1 = 20;
 
 inline constexpr std::array<std::string_view, kDropReasonCount> kDropReasonNames = {
     "malformed", "unsupported", "ttl_exceeded", "no_route", "no_neighbour", "blackhole",
     "acquire_pending", "policy_discard", "unknown_spi", "replay", "auth_failed", "policy_mismatch",
     "sa_expired", "sequence_overflow", "mtu_exceeded", "crypto_error", "handoff_full", "tx_full",
-    "exception_full", "not_for_us",
+    "exception_full", "not_for_us", "cleartext_protected",
 };
-static_assert(static_cast<size_t>(DropReason::not_for_us) + 1 == kDropReasonCount,
+static_assert(static_cast<size_t>(DropReason::cleartext_protected) + 1 == kDropReasonCount,
               "kDropReasonCount and kDropReasonNames follow the last reason");
 
 constexpr std::string_view drop_reason_name(DropReason r) {

@@ -43,7 +43,7 @@ namespace tandem::dpapi {
 
 inline constexpr uint32_t kMagic = 0x544e444d;          // "TNDM"
 inline constexpr uint16_t kMinVersion = 1;              // versions this build speaks
-inline constexpr uint16_t kMaxVersion = 1;
+inline constexpr uint16_t kMaxVersion = 2;            // 2: drop reason cleartext_protected
 inline constexpr size_t kHeaderSize = 20;
 inline constexpr size_t kMaxMessageSize = 65536;        // header + body, one datagram
 inline constexpr size_t kMaxBodySize = kMaxMessageSize - kHeaderSize;

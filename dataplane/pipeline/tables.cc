@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <set>
 
+#include "dataplane/tables/spd_compile.h"
+
 namespace tandem::dp {
 
 Tables::Tables(const TablesConfig& cfg, std::vector<PortInfo> ports, const CryptoDevice& crypto, rte_rcu_qsbr* rcu)
@@ -173,7 +175,10 @@ Result<void> Tables::set_policies(uint16_t port, std::span<const dpapi::PolicyRu
     }
     auto spd = Spd::create(port, rules);
     if (!spd) return spd.error();
-    auto fresh = std::make_unique<Spd>(std::move(*spd));
+    auto mirrored = mirror_policies(rules);
+    auto inbound = Spd::create(port, mirrored);
+    if (!inbound) return inbound.error();
+    auto fresh = std::make_unique<PortSpd>(PortSpd{std::move(*spd), std::move(*inbound), inbound_check_needed(rules)});
     spd_[port].store(fresh.get(), std::memory_order_release);
     reclaimer_.retire(std::move(spd_owned_[port]));
     spd_owned_[port] = std::move(fresh);

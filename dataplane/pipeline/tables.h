@@ -5,6 +5,7 @@
 //   sa_by_spi(spi)  -> SaEntry*               add_sas / delete_sas     (all or nothing)
 //   outbound_sa(policy_id) -> SaEntry*        set_policies(port, rules)  (a new Spd, swapped)
 //   spd(port) -> const Spd*                   add_routes / delete_routes (the FIB, in place)
+//   inbound_spd(port) -> const Spd*
 //   fib(), neighbours()                       claim / release a virtual address
 //   addresses() -> const AddressSet*          poll(): RCU reclamation, SA events
 //
@@ -14,6 +15,10 @@
 // neighbour table and the SPI hash do the same internally with the same rte_rcu_qsbr variable.
 // No worker ever takes a lock or waits for the main lcore, and no update leaves a moment in which
 // a table a worker reads is half-changed: a packet sees the old state or the new one.
+//
+// Policy per port: set_policies() compiles the outbound Spd from the rules and the inbound Spd
+// from their mirror image (spd_compile.h, mirror_policies) and publishes both as one PortSpd, so
+// a worker never sees the outbound half of one rule set with the inbound half of another.
 //
 // SA ownership: each SA has one owner worker (sa_id modulo the number of workers), the only
 // writer of its sequence numbers and replay window. Other workers hand its packets over.
@@ -80,6 +85,13 @@ struct AddressSet {
     }
 };
 
+// The two classifiers of one port's rule set (see above).
+struct PortSpd {
+    Spd outbound;            // cleartext leaving by the port
+    Spd inbound;             // cleartext arriving on it: the mirrored rules
+    bool inbound_needed;     // the mirrored rules can refuse something (not all BYPASS)
+};
+
 struct SaEntry {
     Sa sa;
     uint32_t sa_id;
@@ -125,7 +137,19 @@ public:
         }
         return nullptr;
     }
-    const Spd* spd(uint16_t port) const { return port < kMaxPorts ? spd_[port].load(std::memory_order_acquire) : nullptr; }
+    // The outbound SPD of a port (null: no policy set).
+    const Spd* spd(uint16_t port) const {
+        const PortSpd* p = port_spd(port);
+        return p ? &p->outbound : nullptr;
+    }
+    // The inbound SPD for cleartext arriving on a port; null when nothing there can be refused.
+    const Spd* inbound_spd(uint16_t port) const {
+        const PortSpd* p = port_spd(port);
+        return p && p->inbound_needed ? &p->inbound : nullptr;
+    }
+    const PortSpd* port_spd(uint16_t port) const {
+        return port < kMaxPorts ? spd_[port].load(std::memory_order_acquire) : nullptr;
+    }
     const AddressSet* addresses() const { return addresses_.load(std::memory_order_acquire); }
     const Fib& fib() const { return *fib_; }
     const NeighbourTable& neighbours() const { return *neighbours_; }
@@ -170,8 +194,8 @@ private:
     std::vector<std::atomic<SaEntry*>> sas_;
     std::vector<std::atomic<uint32_t>> policy_sa_;              // sa_id + 1, 0 = none
     mutable std::vector<std::atomic<uint64_t>> last_acquire_;   // TSC of the last ACQUIRE
-    std::array<std::atomic<const Spd*>, kMaxPorts> spd_{};
-    std::array<std::unique_ptr<Spd>, kMaxPorts> spd_owned_;
+    std::array<std::atomic<const PortSpd*>, kMaxPorts> spd_{};
+    std::array<std::unique_ptr<PortSpd>, kMaxPorts> spd_owned_;
     std::array<std::vector<dpapi::PolicyRule>, kMaxPorts> policy_rules_;
     std::atomic<const AddressSet*> addresses_{nullptr};
     std::unique_ptr<AddressSet> addresses_owned_;

@@ -278,6 +278,28 @@ void forward(WorkerContext& ctx, PacketList& list) {
     list.n = 0;
 }
 
+// RFC 4301 section 5.2: cleartext transit packets (data at the IP header) arriving on `port` are
+// looked up in the port's inbound SPD (the mirrored rules). PROTECT: the traffic should have come
+// through a tunnel (dropped, cleartext_protected); DISCARD: dropped; BYPASS: stays in `list`.
+void inbound_policy_check(WorkerContext& ctx, const Spd& spd, PacketList& list) {
+    SpdKey keys[PacketList::kSize];
+    SpdVerdict verdicts[PacketList::kSize];
+    for (uint16_t i = 0; i < list.n; ++i) {
+        const rte_mbuf* m = list.pkts[i];
+        spd_key_from_ipv4(rte_pktmbuf_mtod(m, const rte_ipv4_hdr*), rte_pktmbuf_data_len(m), keys[i]);
+    }
+    spd.classify({keys, list.n}, verdicts);
+    uint16_t kept = 0;
+    for (uint16_t i = 0; i < list.n; ++i) {
+        switch (verdicts[i].action) {
+            case dpapi::PolicyAction::bypass: list.pkts[kept++] = list.pkts[i]; break;
+            case dpapi::PolicyAction::protect: drop(ctx, list.pkts[i], Drop::cleartext_protected); break;
+            case dpapi::PolicyAction::discard: drop(ctx, list.pkts[i], Drop::policy_discard); break;
+        }
+    }
+    list.n = kept;
+}
+
 // True when the UDP datagram at `udp` (with `len` bytes from its header on) carries ESP: port
 // 4500 and a non-zero first word (RFC 3948's non-ESP marker is zero: that is IKE).
 bool is_udp_esp(const rte_udp_hdr* udp, uint32_t len) {
@@ -370,7 +392,10 @@ void worker_process_rx(WorkerContext& ctx, uint16_t port, rte_mbuf** pkts, uint1
         transit.push(m);
     }
     if (n_esp) process_sa_packets<false>(ctx, esp, esp_sa, n_esp);
-    if (transit.n) forward(ctx, transit);
+    if (transit.n) {
+        if (const Spd* inbound = t.inbound_spd(port)) inbound_policy_check(ctx, *inbound, transit);
+        if (transit.n) forward(ctx, transit);
+    }
 }
 
 uint16_t worker_process_handoffs(WorkerContext& ctx) {

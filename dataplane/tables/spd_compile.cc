@@ -191,4 +191,18 @@ Result<std::vector<dpapi::PolicyRule>> flatten_spd(std::span<const SpdRule> rule
     return out;
 }
 
+std::vector<dpapi::PolicyRule> mirror_policies(std::span<const dpapi::PolicyRule> rules) {
+    std::vector<dpapi::PolicyRule> out(rules.begin(), rules.end());
+    for (auto& r : out) {
+        std::swap(r.src, r.dst);
+        std::swap(r.src_ports, r.dst_ports);
+    }
+    return out;
+}
+
+bool inbound_check_needed(std::span<const dpapi::PolicyRule> rules) {
+    return std::any_of(rules.begin(), rules.end(),
+                       [](const dpapi::PolicyRule& r) { return r.action != PolicyAction::bypass; });
+}
+
 }  // namespace tandem::dp

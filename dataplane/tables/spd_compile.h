@@ -60,4 +60,25 @@ struct SpdCompileOptions {
 Result<std::vector<dpapi::PolicyRule>> flatten_spd(std::span<const config::SpdRule> rules,
                                                    const SpdCompileOptions& options);
 
+// The inbound SPD of a port, for traffic arriving on it in the clear (RFC 4301 section 5.2).
+//
+// A port's rules describe outbound traffic (our side -> their side). What arrives from their side
+// is the mirror image, so the inbound list is the outbound one with source and destination
+// (addresses and port ranges) swapped, in the same order with the same priorities, verdicts and
+// policy ids:
+//
+//   outbound  PROTECT(7) 10.1.0.0/24 any -> 10.2.1.0/24 eq 80
+//   inbound   PROTECT(7) 10.2.1.0/24 eq 80 -> 10.1.0.0/24 any
+//
+// First match over the mirrored list gives a packet the verdict its mirror (reply) gets outbound,
+// because swapping both the rules and the packet preserves every match. The worker applies it to
+// cleartext transit packets arriving on the port: PROTECT means "should have come through a
+// tunnel" (dropped, cleartext_protected), DISCARD drops (policy_discard), BYPASS passes. Packets
+// decrypted from an SA are not looked up: their SA's selectors were checked instead.
+std::vector<dpapi::PolicyRule> mirror_policies(std::span<const dpapi::PolicyRule> rules);
+
+// True when the mirrored list can refuse anything (it has a PROTECT or DISCARD rule); a list of
+// BYPASS rules only needs no inbound look-up.
+bool inbound_check_needed(std::span<const dpapi::PolicyRule> rules);
+
 }  // namespace tandem::dp

@@ -47,7 +47,7 @@ TEST(DpapiCodec, EveryMessageTypeRoundTrips) {
 }
 
 TEST(DpapiCodec, HeaderLayoutIsBigEndian) {
-    Message m{0x01020304, 0, SaDel{{0xa0b0c0d0}}};
+    Message m{0x01020304, 0, SaDel{{0xa0b0c0d0}}, 1};
     auto b = encoded(m);
     const std::vector<uint8_t> expected = {
         'T', 'N', 'D', 'M',             // magic
@@ -148,12 +148,12 @@ TEST(DpapiCodec, VersionMismatchIsRefusedExceptForHelloAndReply) {
     EXPECT_EQ(r->version, 7);
     EXPECT_EQ(std::get<Hello>(r->body).min_version, 5);
     // ... and so does the REPLY telling it so.
-    Message reply = make_reply(1, Status::unsupported_version, kNoItem, "dataplane speaks 1..1");
+    Message reply = make_reply(1, Status::unsupported_version, kNoItem, "dataplane speaks 1..2");
     reply.version = 7;
     EXPECT_TRUE(decode(encoded(reply)));
     // Other messages cannot be encoded at a version this build does not speak.
     std::vector<uint8_t> out;
-    auto enc = encode(Message{1, 0, DumpSas{}, 2}, out);
+    auto enc = encode(Message{1, 0, DumpSas{}, kMaxVersion + 1}, out);
     ASSERT_FALSE(enc);
     EXPECT_EQ(enc.error().status, Status::unsupported_version);
 }
@@ -248,6 +248,29 @@ TEST(DpapiCodec, DropStatsCountMustMatchTheVersion) {
     EXPECT_EQ(decode_status(b), Status::bad_count);
 }
 
+TEST(DpapiCodec, DropStatsOfVersionOneCarryTheFirstTwentyReasons) {
+    DropStats d;
+    for (size_t i = 0; i < kDropReasonCount; ++i) d.drops[i] = i + 1;
+    auto v2 = encoded(Message{3, 0, d, 2});
+    EXPECT_EQ(v2.size(), kHeaderSize + 4 + 8 * 21);
+    auto back2 = decode(v2);
+    ASSERT_TRUE(back2) << back2.error().str();
+    EXPECT_EQ(drop_counter(std::get<DropStats>(back2->body).drops, DropReason::cleartext_protected), 21u);
+    auto v1 = encoded(Message{3, 0, d, 1});
+    ASSERT_EQ(v1.size(), kHeaderSize + 4 + 8 * 20);
+    EXPECT_EQ(v1[kHeaderSize + 1], 20);
+    auto back1 = decode(v1);
+    ASSERT_TRUE(back1) << back1.error().str();
+    EXPECT_EQ(back1->version, 1);
+    const auto& got = std::get<DropStats>(back1->body).drops;
+    EXPECT_EQ(drop_counter(got, DropReason::not_for_us), 20u);
+    EXPECT_EQ(drop_counter(got, DropReason::cleartext_protected), 0u);  // not in version 1
+    EXPECT_EQ(encoded(*back1), v1);
+    // A version 2 count in a version 1 message is refused.
+    put_u16(v2, 4, 1);
+    EXPECT_EQ(decode_status(v2), Status::bad_count);
+}
+
 TEST(DpapiCodec, NamesAreDefinedForEveryValue) {
     for (const auto& m : sample_messages()) EXPECT_FALSE(message_type_name(type_of(m)).empty());
     EXPECT_EQ(message_type_name(MessageType::policy_set), "POLICY_SET");
@@ -258,6 +281,8 @@ TEST(DpapiCodec, NamesAreDefinedForEveryValue) {
         EXPECT_FALSE(drop_reason_name(static_cast<DropReason>(i)).empty());
     }
     EXPECT_EQ(drop_reason_name(DropReason::no_neighbour), "no_neighbour");
+    EXPECT_EQ(drop_reason_name(DropReason::cleartext_protected), "cleartext_protected");
+    EXPECT_EQ(static_cast<int>(DropReason::cleartext_protected), 20);  // appended: numbering is wire format
     EXPECT_TRUE(drop_reason_name(static_cast<DropReason>(kDropReasonCount)).empty());
     CodecError e{Status::bad_value, 3, "SA 7: SPI 5 is reserved", 0};
     EXPECT_EQ(e.str(), "bad_value (item 3): SA 7: SPI 5 is reserved");

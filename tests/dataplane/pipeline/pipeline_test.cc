@@ -418,6 +418,50 @@ TEST_F(Pipeline, VirtualAddressAnswersArpWithItsVirtualMac) {
     EXPECT_TRUE(sent(1).empty());
 }
 
+// RFC 4301 section 5.2: what the SPD says must arrive protected is refused in the clear.
+TEST_F(Pipeline, CleartextMatchingAMirroredProtectRuleIsDroppedOnArrival) {
+    install_sas();
+    // From the remote network to the inside host, in the clear on the outside port: the mirror
+    // image of PROTECT(7) 10.1.0.0/24 -> 10.2.1.0/24.
+    Bytes inner = ipv4_udp(remote_host, inside_host, 40);
+    receive(1, frame(peer_mac, mac_of(ports_[1]), inner));
+    EXPECT_TRUE(sent(0).empty());
+    EXPECT_EQ(drops(DropReason::cleartext_protected), 1u);
+
+    // Cleartext the rules bypass (another source) still passes, TTL decremented.
+    Bytes other = ipv4_udp(Ipv4Address(198, 51, 100, 1), inside_host, 40);
+    receive(1, frame(peer_mac, mac_of(ports_[1]), other));
+    auto out = sent(0);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(reinterpret_cast<const rte_ipv4_hdr*>(out[0].data() + 14)->time_to_live, 63);
+
+    // The same inner packet through the tunnel passes: decrypted packets are checked against
+    // their SA's selectors, not the inbound SPD.
+    receive(1, peer_esp(inner));
+    out = sent(0);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(Bytes(out[0].begin() + 14, out[0].end()), inner);
+    EXPECT_EQ(drops(DropReason::cleartext_protected), 1u);
+
+    // The check is per port and follows the rule set: cleartext from the inside is not refused,
+    // and a DISCARD rule discards its mirror image too.
+    receive(0, frame(inside_host_mac, mac_of(ports_[0]), ipv4_udp(inside_host, Ipv4Address(198, 51, 100, 1), 10)));
+    EXPECT_EQ(sent(1).size(), 1u);
+    dpapi::PolicyRule discard{0, 1, 5, IPPROTO_UDP, *Ipv4Prefix::parse("10.1.0.0/24"), *Ipv4Prefix::parse("198.51.100.0/24"),
+                              {}, {}, dpapi::PolicyAction::discard};
+    dpapi::PolicyRule bypass{0, 1, 20, 0, *Ipv4Prefix::parse("0.0.0.0/0"), *Ipv4Prefix::parse("0.0.0.0/0"),
+                             {}, {}, dpapi::PolicyAction::bypass};
+    std::vector<dpapi::PolicyRule> rules{discard, bypass};
+    ASSERT_TRUE(tables_->set_policies(1, rules));
+    receive(1, frame(peer_mac, mac_of(ports_[1]), other));
+    EXPECT_TRUE(sent(0).empty());
+    EXPECT_EQ(drops(DropReason::policy_discard), 1u);
+    // Without PROTECT rules the former protected flow is ordinary cleartext now.
+    receive(1, frame(peer_mac, mac_of(ports_[1]), inner));
+    EXPECT_EQ(sent(0).size(), 1u);
+    EXPECT_EQ(drops(DropReason::cleartext_protected), 1u);
+}
+
 TEST_F(Pipeline, SaTableUpdatesAreAllOrNothing) {
     install_sas();
     std::vector<dpapi::SaParams> batch{sa_params(3, 0x3003, dpapi::Direction::inbound, peer, outside_addr),
