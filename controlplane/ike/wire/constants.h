@@ -179,6 +179,7 @@ inline constexpr size_t kHeaderSize = 28;          // IKE header (3.1)
 inline constexpr size_t kGenericHeaderSize = 4;    // generic payload header (3.2)
 inline constexpr size_t kNonEspMarkerSize = 4;     // RFC 3948 2.2
 inline constexpr uint8_t kMajorVersion = 2;
+inline constexpr size_t kMaxMessageSize = 65535;   // no UDP datagram is larger
 inline constexpr size_t kMinNonce = 16;            // RFC 7296 3.9
 inline constexpr size_t kMaxNonce = 256;
 

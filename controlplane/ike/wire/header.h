@@ -25,12 +25,13 @@ namespace tandem::ike {
 //     8 |                 IKE SA Responder's SPI (8 octets)             |
 //       |                                                               |
 //       +---------------+-------+-------+---------------+---------------+
-//    16 | Next Payload  | MjVer | MnVer | Exchange Type | Flags: X X R V I X X X
+//    16 | Next Payload  | MjVer | MnVer | Exchange Type |     Flags     |
 //       +---------------+-------+-------+---------------+---------------+
 //    20 |                          Message ID                           |
 //       +---------------------------------------------------------------+
 //    24 |               Length (whole message, header included)         |
 //       +---------------------------------------------------------------+
+//  Flags, most significant bit first: X X R V I X X X (X: reserved).
 struct IkeHeader {
     uint64_t spi_i = 0;
     uint64_t spi_r = 0;

@@ -11,7 +11,7 @@ namespace {
 Result<IkeHeader, ParseError> parse_framed_header(WireReader& r, size_t datagram_size) {
     auto h = IkeHeader::parse(r);
     if (!h) return h;
-    if (h->length != datagram_size) return ParseError{ParseReason::bad_length, 24, PayloadType::none};
+    if (h->length != datagram_size || datagram_size > kMaxMessageSize) return ParseError{ParseReason::bad_length, 24, PayloadType::none};
     return h;
 }
 
@@ -33,7 +33,7 @@ Result<void, ParseError> verify_message(const Message& m) {
 
 Result<std::vector<uint8_t>> serialize_message(const Message& m) {
     std::vector<uint8_t> out;
-    WireWriter w(out);
+    WireWriter w(out, kMaxMessageSize);
     IkeHeader h = m.header;
     h.next_payload = first_type(m.payloads);
     h.length = 0;

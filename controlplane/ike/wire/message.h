@@ -1,7 +1,8 @@
 // A whole IKEv2 message: the IKE header and its payload chain (RFC 7296 3.1-3.2), plus what the
 // crypto layer and the UDP 4500 socket need around it.
 //
-//   parse_message(datagram)     header (major version 2, Length == datagram size), then the chain.
+//   parse_message(datagram)     header (major version 2, Length == datagram size, at most 65535
+//                               octets, as serialize_message writes), then the chain.
 //                               An SK payload ends the chain with its content raw; after
 //                               decryption, parse_payload_chain(sk.first_inner, plaintext) reads it.
 //   verify_message(m)           the values: header plus verify_payloads() for the exchange.

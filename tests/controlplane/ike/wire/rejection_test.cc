@@ -175,6 +175,23 @@ TEST(Rejection, BodyErrorOffsetsAreAbsolute) {
     EXPECT_NE(r.error().str().find("bad_substructure"), std::string::npos);
 }
 
+TEST(Rejection, DatagramLargerThanAnyUdpPayload) {
+    Message m = test::sample_ike_auth_request();
+    m.payloads = {Payload::of(SkPayload{PayloadType::idi, std::vector<uint8_t>(62000, 0)})};
+    auto b = serialize_or_fail(m);
+    // A second SK-sized payload in front pushes the message past 65535 octets.
+    std::vector<uint8_t> big(b.begin(), b.begin() + kHeaderSize);
+    big[16] = to_underlying(PayloadType::vendor_id);
+    auto vid = test::from_hex("2e000fa4");
+    big.insert(big.end(), vid.begin(), vid.end());
+    big.insert(big.end(), 4000, 0);
+    big.insert(big.end(), b.begin() + kHeaderSize, b.end());
+    fix_length(big);
+    ASSERT_GT(big.size(), kMaxMessageSize);
+    EXPECT_EQ(parse_message(big).error().reason, ParseReason::bad_length);
+    EXPECT_EQ(parse_message(std::span<const uint8_t>(big).first(kMaxMessageSize)).error().reason, ParseReason::bad_length);
+}
+
 TEST(Rejection, EveryReasonHasAName) {
     for (size_t i = 0; i < kParseReasonCount; ++i) {
         EXPECT_STRNE(reason_name(static_cast<ParseReason>(i)), "unknown");
