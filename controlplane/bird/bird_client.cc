@@ -71,6 +71,7 @@ void BirdClient::begin(Desired set) {
         finish(false, 0, "cannot write the include file: " + w.error().message, false);
         return;
     }
+    attempt_->sent = loop_.now();
     if (auto s = conn_.send("configure", [this](const Result<Reply>& r) { on_configure_reply(r); }); !s) {
         // Not up after all: the next connect pushes again.
         push_after_connect_ = true;
@@ -137,7 +138,12 @@ void BirdClient::finish(bool ok, uint16_t code, std::string message, bool restor
     r.code = code;
     r.message = std::move(message);
     r.finished = loop_.now();
-    r.took = r.finished - done.started;
+    if (done.sent != loop::Time{}) {
+        r.write_took = done.sent - done.started;
+        r.took = r.finished - done.sent;
+    } else {
+        r.write_took = r.finished - done.started;
+    }
     r.routes = done.set.routes;
     if (ok) {
         ++ok_count_;

@@ -49,7 +49,8 @@ struct ConfigureResult {
     uint16_t code = 0;     // BIRD's final code; 0 when no reply decided it (write error, lost socket)
     std::string message;   // BIRD's text ("/etc/tandem/bird-rri.conf:3:40 Number out of range")
     loop::Time finished{};
-    loop::Duration took{};  // from writing the file to BIRD's answer
+    loop::Duration write_took{};  // writing the include file (fsync included)
+    loop::Duration took{};        // from sending `configure` to BIRD's final answer
     size_t routes = 0;      // in the set pushed
     bool restored = false;  // the last good file was put back
 };
@@ -97,6 +98,7 @@ private:
     struct Attempt {
         Desired set;
         loop::Time started{};
+        loop::Time sent{};
     };
 
     BirdClient(loop::EventLoop& loop, ClientOptions options, RouteFile file);

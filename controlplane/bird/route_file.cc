@@ -38,12 +38,10 @@ void append_route(std::string& out, const Route& r) {
     if (!r.origin.empty()) append_comment(out, r.origin);
     out += "route ";
     out += r.prefix.str();
-    if (const auto* a = std::get_if<ViaAddress>(&r.next_hop)) {
-        out += " via " + a->address.str();
-    } else if (const auto* i = std::get_if<ViaInterface>(&r.next_hop)) {
-        out += " via \"" + i->name + "\"";
-    } else {
-        out += " blackhole";
+    switch (r.next_hop.kind) {
+    case NextHop::Kind::address: out += " via " + r.next_hop.address.str(); break;
+    case NextHop::Kind::interface: out += " via \"" + r.next_hop.ifname + "\""; break;
+    case NextHop::Kind::blackhole: out += " blackhole"; break;
     }
     std::string attrs;
     if (r.ospf_metric2) attrs += " ospf_metric2 = " + std::to_string(*r.ospf_metric2) + ";";
@@ -77,11 +75,12 @@ std::optional<std::string> check_route(const Route& r) {
         return r.prefix.str() + " has host bits set; the prefix is " +
                Ipv4Prefix::containing(r.prefix.address(), r.prefix.length()).str();
     }
-    if (const auto* i = std::get_if<ViaInterface>(&r.next_hop)) {
-        if (i->name.empty() || i->name.size() > max_ifname) {
-            return "interface name '" + i->name + "' must be 1 to " + std::to_string(max_ifname) + " bytes";
+    if (r.next_hop.kind == NextHop::Kind::interface) {
+        const std::string& name = r.next_hop.ifname;
+        if (name.empty() || name.size() > max_ifname) {
+            return "interface name '" + name + "' must be 1 to " + std::to_string(max_ifname) + " bytes";
         }
-        if (!std::all_of(i->name.begin(), i->name.end(), ifname_char_ok)) {
+        if (!std::all_of(name.begin(), name.end(), ifname_char_ok)) {
             return "interface name of " + r.prefix.str() + " has a character BIRD cannot quote";
         }
     }

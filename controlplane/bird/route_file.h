@@ -30,7 +30,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "common/ipv4.h"
@@ -38,18 +37,19 @@
 
 namespace tandem::bird {
 
-struct ViaAddress {
-    Ipv4Address address;
-    friend bool operator==(const ViaAddress&, const ViaAddress&) = default;
+// Where the route points. (A plain struct rather than a std::variant: g++ 12 reports
+// maybe-uninitialized on copies of a variant holding a string, under -Werror.)
+struct NextHop {
+    enum class Kind : uint8_t { blackhole, address, interface };
+    Kind kind = Kind::blackhole;
+    Ipv4Address address;    // Kind::address: `via A.B.C.D`
+    std::string ifname;     // Kind::interface: `via "IFNAME"`, a kernel name of 1..15 bytes
+
+    static NextHop blackhole() { return {}; }
+    static NextHop via_address(Ipv4Address a) { return {Kind::address, a, {}}; }
+    static NextHop via_interface(std::string name) { return {Kind::interface, {}, std::move(name)}; }
+    friend bool operator==(const NextHop&, const NextHop&) = default;
 };
-struct ViaInterface {
-    std::string name;  // a kernel interface name, 1..15 bytes
-    friend bool operator==(const ViaInterface&, const ViaInterface&) = default;
-};
-struct Blackhole {
-    friend bool operator==(const Blackhole&, const Blackhole&) = default;
-};
-using NextHop = std::variant<ViaAddress, ViaInterface, Blackhole>;
 
 struct Community {
     uint32_t asn = 0;    // BIRD requires 0..65535
@@ -59,7 +59,7 @@ struct Community {
 
 struct Route {
     Ipv4Prefix prefix;
-    NextHop next_hop = Blackhole{};
+    NextHop next_hop;
     std::optional<uint32_t> ospf_metric2;  // OSPF external type 2 metric
     std::optional<uint32_t> ospf_tag;
     std::vector<Community> communities;

@@ -17,7 +17,7 @@ namespace {
 Ipv4Prefix pfx(const char* text) { return *Ipv4Prefix::parse(text); }
 Ipv4Address addr(const char* text) { return *Ipv4Address::parse(text); }
 
-Route rt(Ipv4Prefix p, NextHop nh = Blackhole{}) {
+Route rt(Ipv4Prefix p, NextHop nh = NextHop::blackhole()) {
     Route r;
     r.prefix = p;
     r.next_hop = std::move(nh);
@@ -49,9 +49,9 @@ struct TempDir {
 
 TEST(RouteFile, RendersEachNextHopAndAttribute) {
     std::vector<Route> routes = {
-        {pfx("10.2.1.0/24"), ViaAddress{addr("10.98.0.254")}, 20, 101, {{65000, 101}}, "crypto map outside 10"},
-        {pfx("10.2.2.0/24"), ViaInterface{"out0"}, std::nullopt, std::nullopt, {}, ""},
-        {pfx("10.2.3.0/24"), Blackhole{}, std::nullopt, 7, {{65000, 1}, {65000, 2}}, "SA 10.98.0.254 spi 0x1001"},
+        {pfx("10.2.1.0/24"), NextHop::via_address(addr("10.98.0.254")), 20, 101, {{65000, 101}}, "crypto map outside 10"},
+        {pfx("10.2.2.0/24"), NextHop::via_interface("out0"), std::nullopt, std::nullopt, {}, ""},
+        {pfx("10.2.3.0/24"), NextHop::blackhole(), std::nullopt, 7, {{65000, 1}, {65000, 2}}, "SA 10.98.0.254 spi 0x1001"},
     };
     auto text = render_routes(routes);
     ASSERT_TRUE(text) << text.error().message;
@@ -81,7 +81,7 @@ TEST(RouteFile, RefusesHostBitsNamingTheCanonicalPrefix) {
 }
 
 TEST(RouteFile, RefusesTheSamePrefixTwice) {
-    std::vector<Route> routes = {rt(pfx("10.2.1.0/24")), rt(pfx("10.2.1.0/24"), ViaInterface{"out0"})};
+    std::vector<Route> routes = {rt(pfx("10.2.1.0/24")), rt(pfx("10.2.1.0/24"), NextHop::via_interface("out0"))};
     auto text = render_routes(routes);
     ASSERT_FALSE(text);
     EXPECT_NE(text.error().message.find("appears twice"), std::string::npos);
@@ -89,15 +89,15 @@ TEST(RouteFile, RefusesTheSamePrefixTwice) {
 
 TEST(RouteFile, RefusesInterfaceNamesThatBreakQuotes) {
     for (const char* bad : {"", "a\"b", "a\\b", "a b", "a/b", "sixteen-chars-xx", "a\nb"}) {
-        std::vector<Route> routes = {rt(pfx("10.2.1.0/24"), ViaInterface{bad})};
+        std::vector<Route> routes = {rt(pfx("10.2.1.0/24"), NextHop::via_interface(bad))};
         EXPECT_FALSE(render_routes(routes)) << bad;
     }
-    std::vector<Route> routes = {rt(pfx("10.2.1.0/24"), ViaInterface{"fifteen-chars-x"})};
+    std::vector<Route> routes = {rt(pfx("10.2.1.0/24"), NextHop::via_interface("fifteen-chars-x"))};
     EXPECT_TRUE(render_routes(routes));
 }
 
 TEST(RouteFile, CommentsStayOnOneLine) {
-    std::vector<Route> routes = {{pfx("10.2.1.0/24"), Blackhole{}, {}, {}, {}, "map a\nroute 1.0.0.0/8 blackhole;"}};
+    std::vector<Route> routes = {{pfx("10.2.1.0/24"), NextHop::blackhole(), {}, {}, {}, "map a\nroute 1.0.0.0/8 blackhole;"}};
     auto text = render_routes(routes);
     ASSERT_TRUE(text);
     EXPECT_EQ(body(*text), "# map a?route 1.0.0.0/8 blackhole;\nroute 10.2.1.0/24 blackhole;\n");
@@ -108,7 +108,7 @@ TEST(RouteFile, OrderOfInputDoesNotMatter) {
     std::vector<Route> routes;
     for (uint32_t i = 0; i < 50; ++i) {
         routes.push_back({Ipv4Prefix(Ipv4Address(0x0a000000u + (i * 7919 % 50) * 256), 24),
-                          ViaAddress{addr("192.0.2.1")}, i, std::nullopt, {}, "m " + std::to_string(i)});
+                          NextHop::via_address(addr("192.0.2.1")), i, std::nullopt, {}, "m " + std::to_string(i)});
     }
     routes.push_back(rt(pfx("10.0.0.0/16")));  // shorter prefix of the same address
     auto first = render_routes(routes);
