@@ -353,7 +353,13 @@ void worker_process_rx(WorkerContext& ctx, uint16_t port, rte_mbuf** pkts, uint1
             drop(ctx, m, Drop::malformed);
             continue;
         }
-        if (len - kEthLen > total) rte_pktmbuf_trim(m, static_cast<uint16_t>(len - kEthLen - total));  // Ethernet padding
+        // Ethernet padding. The packet is within the first segment; trailing segments are
+        // padding too and must go with it (a failed trim would leave them on the packet).
+        const uint32_t excess = m->pkt_len - kEthLen - total;
+        if (excess != 0 && (excess > UINT16_MAX || rte_pktmbuf_trim(m, static_cast<uint16_t>(excess)) != 0)) {
+            drop(ctx, m, Drop::malformed);
+            continue;
+        }
         Ipv4Address dst(rte_be_to_cpu_32(ip->dst_addr));
         bool for_us = local->find(dst) != nullptr;
         if (for_us || dst.is_multicast() || dst.is_broadcast()) {
