@@ -128,8 +128,21 @@ void read_body(Parser& p, PolicyList& m) {
 
 void write_body(WireWriter& w, const RouteAdd& m) { write_items(w, m.routes, detail::write_route); }
 void read_body(Parser& p, RouteAdd& m) { read_items(p, m.routes, detail::kRouteSize, detail::read_route); }
-void write_body(WireWriter& w, const RouteList& m) { write_items(w, m.routes, detail::write_route); }
-void read_body(Parser& p, RouteList& m) { read_items(p, m.routes, detail::kRouteSize, detail::read_route); }
+// ROUTE_LIST: version 1 items are ROUTE_ADD's; version 2 adds the origin.
+void write_body(WireWriter& w, const RouteList& m, uint16_t version) {
+    if (version <= 1) {
+        write_items(w, m.routes, detail::write_route);
+    } else {
+        write_items(w, m.routes, detail::write_route_with_origin);
+    }
+}
+void read_body(Parser& p, RouteList& m) {
+    if (p.version <= 1) {
+        read_items(p, m.routes, detail::kRouteSize, detail::read_route);
+    } else {
+        read_items(p, m.routes, detail::kRouteListItemSize, detail::read_route_with_origin);
+    }
+}
 void write_body(WireWriter& w, const RouteDel& m) { write_items(w, m.prefixes, detail::write_prefix); }
 void read_body(Parser& p, RouteDel& m) {
     read_items(p, m.prefixes, detail::kPrefixSize, detail::read_prefix);
@@ -454,8 +467,8 @@ size_t max_items_per_message(MessageType t) {
     case MessageType::stats_sas: return room / detail::kIdSize;
     case MessageType::policy_set:
     case MessageType::policy_list: return room / detail::kPolicyRuleSize;
-    case MessageType::route_add:
-    case MessageType::route_list: return room / detail::kRouteSize;
+    case MessageType::route_add: return room / detail::kRouteSize;
+    case MessageType::route_list: return room / detail::kRouteListItemSize;  // the larger (v2)
     case MessageType::route_del: return room / detail::kPrefixSize;
     case MessageType::vaddr_claim:
     case MessageType::vaddr_list: return room / detail::kVaddrSize;

@@ -174,6 +174,21 @@ void read_route(Parser& p, Route& route) {
     route.prefix = make_prefix(p, address, length, "route");
 }
 
+// Version 2 ROUTE_LIST item: the route, then 12 origin, 13 reserved (3 bytes).
+void write_route_with_origin(WireWriter& w, const Route& route) {
+    write_route(w, route);
+    w.u8(static_cast<uint8_t>(route.origin));
+    w.u8(0);
+    w.u16(0);
+}
+
+void read_route_with_origin(Parser& p, Route& route) {
+    read_route(p, route);
+    route.origin = static_cast<RouteOrigin>(p.r.u8());
+    p.reserved_zero(p.r.u8(), "route");
+    p.reserved_zero(p.r.u16(), "route");
+}
+
 void write_prefix(WireWriter& w, const Ipv4Prefix& prefix) {
     w.u32(prefix.address().value());
     w.u8(static_cast<uint8_t>(prefix.length()));

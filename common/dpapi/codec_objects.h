@@ -42,6 +42,7 @@ inline constexpr size_t kSaFixedSize = 96;          // + cipher key + auth key
 inline constexpr size_t kSaMaxSize = kSaFixedSize + 32 + 64;
 inline constexpr size_t kPolicyRuleSize = 32;
 inline constexpr size_t kRouteSize = 12;
+inline constexpr size_t kRouteListItemSize = 16;    // version 2 ROUTE_LIST: + origin, reserved
 inline constexpr size_t kPrefixSize = 5;
 inline constexpr size_t kVaddrSize = 12;
 inline constexpr size_t kVaddrRefSize = 8;
@@ -61,6 +62,8 @@ void write_policy(WireWriter& w, const PolicyRule& rule);
 void read_policy(Parser& p, PolicyRule& rule);
 void write_route(WireWriter& w, const Route& route);
 void read_route(Parser& p, Route& route);
+void write_route_with_origin(WireWriter& w, const Route& route);
+void read_route_with_origin(Parser& p, Route& route);
 void write_prefix(WireWriter& w, const Ipv4Prefix& prefix);
 void read_prefix(Parser& p, Ipv4Prefix& prefix);
 void write_vaddr(WireWriter& w, const VirtualAddress& v);

@@ -43,7 +43,8 @@ namespace tandem::dpapi {
 
 inline constexpr uint32_t kMagic = 0x544e444d;          // "TNDM"
 inline constexpr uint16_t kMinVersion = 1;              // versions this build speaks
-inline constexpr uint16_t kMaxVersion = 2;            // 2: drop reason cleartext_protected
+inline constexpr uint16_t kMaxVersion = 2;            // 2: drop reason cleartext_protected,
+                                                        // ROUTE_LIST with every route and its origin
 inline constexpr size_t kHeaderSize = 20;
 inline constexpr size_t kMaxMessageSize = 65536;        // header + body, one datagram
 inline constexpr size_t kMaxBodySize = kMaxMessageSize - kHeaderSize;
@@ -284,6 +285,7 @@ struct PolicyList {
     friend bool operator==(const PolicyList&, const PolicyList&) = default;
 };
 
+// Version 1: the routes installed with ROUTE_ADD. Version 2: every route, each with its origin.
 struct RouteList {
     static constexpr MessageType kType = MessageType::route_list;
     std::vector<Route> routes;

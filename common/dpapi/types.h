@@ -83,11 +83,20 @@ struct PolicyRule {
 
 enum class RouteKind : uint8_t { forward = 0, local = 1, blackhole = 2 };
 
+// Who installed a route (ROUTE_LIST of version 2 reports it; routes sent with ROUTE_ADD are api).
+enum class RouteOrigin : uint8_t {
+    api = 0,        // ROUTE_ADD
+    config = 1,     // the configuration's static routes
+    connected = 2,  // made by the dataplane: a port's subnet, the gateway's own and virtual
+                    // addresses (local /32)
+};
+
 struct Route {
     Ipv4Prefix prefix;
     RouteKind kind = RouteKind::forward;
     uint16_t port = 0;                       // egress port (forward)
     Ipv4Address gateway;                     // 0.0.0.0 = directly connected
+    RouteOrigin origin = RouteOrigin::api;   // not on the wire in ROUTE_ADD
     friend bool operator==(const Route&, const Route&) = default;
 };
 

@@ -174,6 +174,13 @@ std::optional<CodecError> verify_body(const PolicyList& m) {
     return std::nullopt;
 }
 std::optional<CodecError> verify_body(const RouteAdd& m) {
+    for (size_t i = 0; i < m.routes.size(); ++i) {
+        if (m.routes[i].origin != RouteOrigin::api) {
+            auto err = error(Status::bad_value, "route " + m.routes[i].prefix.str() + ": ROUTE_ADD installs api routes");
+            err.item = static_cast<uint32_t>(i);
+            return err;
+        }
+    }
     return verify_items(m.routes, verify_route, [](const Route& r) { return prefix_key(r.prefix); }, "prefix");
 }
 std::optional<CodecError> verify_body(const RouteList& m) {
@@ -299,6 +306,9 @@ std::optional<CodecError> verify_route(const Route& route) {
     if (auto err = verify_prefix(route.prefix)) return err;
     auto n = "route " + route.prefix.str();
     if (!known(route.kind)) return error(Status::bad_enum, n + ": unknown kind");
+    if (static_cast<uint8_t>(route.origin) > static_cast<uint8_t>(RouteOrigin::connected)) {
+        return error(Status::bad_enum, n + ": unknown origin");
+    }
     if (route.kind != RouteKind::forward && !route.gateway.is_unspecified()) {
         return error(Status::bad_address, n + ": a local or blackhole route has no gateway");
     }

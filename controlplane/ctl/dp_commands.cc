@@ -16,7 +16,8 @@ const char* const dp_usage_text = R"(Dataplane commands (talk to a running tande
   dp [--socket PATH] hello     Protocol version and limits of the dataplane.
   dp show sa [ID]              Installed SAs with their counters (keys are not shown).
   dp show policies             Security policy rules of every port, in evaluation order.
-  dp show routes               Routes installed through the API.
+  dp show routes               Every route with its origin (api, config, connected); a version 1
+                               dataplane lists only those installed through the API.
   dp show stats [ports|workers|drops]
                                Port, worker and drop counters (all three by default).
   dp add sa FILE.yaml          Install the SAs of FILE (all or nothing).
@@ -208,7 +209,8 @@ int cmd_show_sa(Client& c, const std::vector<std::string>& args, Output& o) {
                   << ports_str(ts.src_ports) << "\", \"dst_ports\": \"" << ports_str(ts.dst_ports) << "\"}"
                   << ", \"packets\": " << st.packets << ", \"bytes\": " << st.bytes << ", \"replay_drops\": "
                   << st.replay_drops << ", \"auth_drops\": " << st.auth_drops << ", \"policy_mismatch_drops\": "
-                  << st.policy_mismatch_drops << ", \"malformed_drops\": " << st.malformed_drops << ", \"idle_ms\": ";
+                  << st.policy_mismatch_drops << ", \"malformed_drops\": " << st.malformed_drops
+                  << ", \"last_sequence\": " << st.last_sequence << ", \"idle_ms\": ";
             if (st.idle_ms == dpapi::kNeverUsed) o.out << "null}";
             else o.out << st.idle_ms << "}";
         } else {
@@ -237,6 +239,8 @@ int cmd_show_sa(Client& c, const std::vector<std::string>& args, Output& o) {
                   << ", #pkts replay failed: " << st.replay_drops << ", #pkts verify failed: " << st.auth_drops
                   << ", #pkts policy mismatch: " << st.policy_mismatch_drops << ", #pkts malformed: "
                   << st.malformed_drops << "\n"
+                  << "    " << (in ? "highest sequence number accepted: " : "last sequence number sent: ")
+                  << st.last_sequence << "\n"
                   << "    idle: " << (st.idle_ms == dpapi::kNeverUsed ? std::string("never used") : std::to_string(st.idle_ms) + " ms")
                   << "\n\n";
         }
@@ -278,9 +282,19 @@ int cmd_show_policies(Client& c, Output& o) {
     return 0;
 }
 
+const char* origin_name(dpapi::RouteOrigin o) {
+    switch (o) {
+    case dpapi::RouteOrigin::api: return "api";
+    case dpapi::RouteOrigin::config: return "config";
+    case dpapi::RouteOrigin::connected: return "connected";
+    }
+    return "?";
+}
+
 int cmd_show_routes(Client& c, Output& o) {
     auto routes = c.dump_routes();
     if (!routes) return fail(o, routes.error().message);
+    const bool with_origin = c.info() && c.info()->version >= 2;
     if (o.json) {
         o.out << "[";
         for (size_t i = 0; i < routes->size(); ++i) {
@@ -288,13 +302,24 @@ int cmd_show_routes(Client& c, Output& o) {
             const char* kind = r.kind == dpapi::RouteKind::forward ? "forward"
                                : r.kind == dpapi::RouteKind::local ? "local" : "blackhole";
             o.out << (i ? "," : "") << "\n  {\"prefix\": \"" << r.prefix.str() << "\", \"kind\": \"" << kind
-                  << "\", \"port\": " << r.port << ", \"gateway\": \"" << r.gateway.str() << "\"}";
+                  << "\", \"port\": " << r.port << ", \"gateway\": \"" << r.gateway.str() << "\"";
+            if (with_origin) o.out << ", \"origin\": \"" << origin_name(r.origin) << "\"";
+            o.out << "}";
         }
         o.out << (routes->empty() ? "]\n" : "\n]\n");
         return 0;
     }
-    o.out << "Routes installed through the API:\n";
-    for (const auto& r : *routes) o.out << "  " << r.prefix.str() << " " << route_str(r) << "\n";
+    if (!with_origin) {
+        o.out << "Routes installed through the API:\n";
+        for (const auto& r : *routes) o.out << "  " << r.prefix.str() << " " << route_str(r) << "\n";
+        return 0;
+    }
+    o.out << "Routes (origin: api = installed through the API, config = static, connected = the dataplane's own):\n";
+    for (const auto& r : *routes) {
+        char origin[16];
+        std::snprintf(origin, sizeof origin, "%-10s", origin_name(r.origin));
+        o.out << "  " << origin << r.prefix.str() << " " << route_str(r) << "\n";
+    }
     return 0;
 }
 
@@ -314,11 +339,12 @@ int cmd_show_stats(Client& c, const std::vector<std::string>& args, Output& o) {
                         std::to_string(p.rx_packets) + ", \"rx_bytes\": " + std::to_string(p.rx_bytes) +
                         ", \"rx_errors\": " + std::to_string(p.rx_errors) + ", \"rx_drops\": " + std::to_string(p.rx_drops) +
                         ", \"tx_packets\": " + std::to_string(p.tx_packets) + ", \"tx_bytes\": " +
-                        std::to_string(p.tx_bytes) + ", \"tx_errors\": " + std::to_string(p.tx_errors) + "}";
+                        std::to_string(p.tx_bytes) + ", \"tx_errors\": " + std::to_string(p.tx_errors) +
+                        ", \"tx_drops\": " + std::to_string(p.tx_drops) + "}";
             } else {
                 o.out << "Port " << p.port << ":\n     " << p.rx_packets << " packets input, " << p.rx_bytes << " bytes, "
                       << p.rx_errors << " input errors, " << p.rx_drops << " input drops\n     " << p.tx_packets
-                      << " packets output, " << p.tx_bytes << " bytes, " << p.tx_errors << " output errors\n";
+                      << " packets output, " << p.tx_bytes << " bytes, " << p.tx_errors << " output errors, " << p.tx_drops << " output drops\n";
             }
         }
         json += "]";

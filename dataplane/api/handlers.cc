@@ -261,12 +261,12 @@ dpapi::CodecResult<void> ApiServer::apply_route_add(const dpapi::RouteAdd& m) {
         }
     }
     for (size_t i = 0; i < m.routes.size(); ++i) {
-        auto r = t.add_routes(std::span<const dpapi::Route>(&m.routes[i], 1));
+        auto r = t.add_routes(std::span<const dpapi::Route>(&m.routes[i], 1), dpapi::RouteOrigin::api);
         if (r) continue;
         // Undo what this request already changed, newest first.
         for (size_t j = i; j-- > 0;) {
             if (old[j]) {
-                (void)t.add_routes(std::span<const dpapi::Route>(&*old[j], 1));
+                (void)t.add_routes(std::span<const dpapi::Route>(&*old[j], 1), dpapi::RouteOrigin::api);
             } else {
                 (void)t.delete_routes(std::span<const Ipv4Prefix>(&m.routes[j].prefix, 1));
             }

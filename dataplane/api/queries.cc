@@ -3,12 +3,14 @@
 // REPLY. Statistics are read without stopping the workers: every counter is exact, the set is not
 // one instant (docs/dataplane-api.md).
 //
-//   STATS_PORTS    rte_eth_stats_get per port (tx_drops: not measured per port yet, 0)
-//   STATS_SAS      Sa::stats() plus the idle time this server watches (events.cc); last_sequence
-//                  is 0: the SA runtime does not publish its sequence numbers to other threads yet
+//   STATS_PORTS    rte_eth_stats_get per port; tx_drops: what the workers' TX bursts to the port
+//                  did not take (WorkerCounters::tx_drops, summed)
+//   STATS_SAS      Sa::stats() (last_sequence as the owner worker publishes it) plus the idle
+//                  time this server watches (events.cc)
 //   STATS_WORKERS  WorkerContext::counters
 //   STATS_DROPS    the workers' drop counters, summed
-//   DUMP_*         Tables' read-back; routes: those installed through the API (server.h)
+//   DUMP_*         Tables' read-back; routes: version 1 those installed through the API,
+//                  version 2 every route of the FIB with its origin
 #include <rte_ethdev.h>
 
 #include "dataplane/api/server.h"
@@ -50,6 +52,10 @@ std::vector<dpapi::PortStats> ApiServer::port_stats() const {
             s.tx_bytes = st.obytes;
             s.tx_errors = st.oerrors;
         }
+        for (const auto& w : cfg_.workers) {
+            if (w.ctx && p < kMaxPorts) s.tx_drops += load(w.ctx->counters.tx_drops[p]);
+        }
+        if (cfg_.main && p < kMaxPorts) s.tx_drops += cfg_.main->counters.tx_drops[p];  // same thread
         out.push_back(s);
     }
     return out;
@@ -75,7 +81,8 @@ dpapi::DropCounters ApiServer::drop_stats() const {
     return sum;
 }
 
-std::vector<dpapi::Route> ApiServer::dump_routes() const {
+std::vector<dpapi::Route> ApiServer::dump_routes(uint16_t version) const {
+    if (version >= 2) return cfg_.tables->dump_routes();
     std::vector<dpapi::Route> out;
     for (const auto& [prefix, route] : routes_) {
         if (auto r = cfg_.tables->fib().find(prefix)) out.push_back(*r);
@@ -107,7 +114,7 @@ dpapi::CodecResult<std::vector<dpapi::SaStats>> ApiServer::sa_stats(const std::v
         s.auth_drops = st.drops_of(DropReason::auth_failure);
         s.policy_mismatch_drops = st.drops_of(DropReason::policy_mismatch);
         s.malformed_drops = st.drops_of(DropReason::malformed);
-        s.last_sequence = 0;
+        s.last_sequence = st.last_sequence;
         s.idle_ms = dpapi::kNeverUsed;
         if (wanted[i] < watch_.size() && watch_[wanted[i]].entry == e && watch_[wanted[i]].used) {
             s.idle_ms = now_ms >= watch_[wanted[i]].last_active_ms ? now_ms - watch_[wanted[i]].last_active_ms : 0;
@@ -146,7 +153,7 @@ void ApiServer::answer_query(Client& c, const dpapi::Message& m) {
         send_split(cfg_.tables->dump_policies(), &dpapi::PolicyList::rules, per(MessageType::policy_list), data);
         break;
     case MessageType::dump_routes:
-        send_split(dump_routes(), &dpapi::RouteList::routes, per(MessageType::route_list), data);
+        send_split(dump_routes(c.version), &dpapi::RouteList::routes, per(MessageType::route_list), data);
         break;
     case MessageType::dump_vaddrs:
         send_split(cfg_.tables->dump_addresses(), &dpapi::VaddrList::addresses, per(MessageType::vaddr_list), data);

@@ -164,7 +164,8 @@ private:
     std::vector<dpapi::PortStats> port_stats() const;
     std::vector<dpapi::WorkerStats> worker_stats() const;
     dpapi::DropCounters drop_stats() const;
-    std::vector<dpapi::Route> dump_routes() const;
+    // Version 1: the routes installed through the API; version 2: every route with its origin.
+    std::vector<dpapi::Route> dump_routes(uint16_t version) const;
 
     // events.cc
     void scan_sas(uint64_t now_ms);

@@ -155,12 +155,15 @@ uint16_t inbound_chunk(SaRuntime& sa, const CryptoLane& lane, rte_mbuf* mb[], ui
     uint16_t n_failed = 0;
     for (uint16_t i = k; i < prepared; ++i) failed[n_failed++] = s.good[i];
     uint64_t bytes = 0;
+    uint64_t highest = sa.last_sequence.load(std::memory_order_relaxed);
     for (uint16_t i = 0; i < k; ++i) {
         rte_mbuf* m = s.good[i];
-        if (!sa.window.update(s.note_of(m))) {
+        const uint64_t seq = s.note_of(m);
+        if (!sa.window.update(seq)) {
             s.drop(sa, m, DropReason::replay);
             continue;
         }
+        highest = std::max(highest, seq);  // authenticated, even if the inner checks fail
         const DropReason r = check_inner(sa, m);
         if (r != DropReason::none) {
             s.drop(sa, m, r);
@@ -180,6 +183,7 @@ uint16_t inbound_chunk(SaRuntime& sa, const CryptoLane& lane, rte_mbuf* mb[], ui
         s.drop(sa, m, r);
     }
     s.n_good = kept;
+    sa.last_sequence.store(highest, std::memory_order_relaxed);
     sa.count_good(kept, bytes);
     return esp_detail::write_back(s, mb, reasons);
 }

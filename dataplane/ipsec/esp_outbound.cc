@@ -6,9 +6,12 @@
 //   2. rte_ipsec: sequence numbers, padding, encryption, outer header from the template
 //      (DSCP/ECN copied), UDP header for NAT-T; refusals now are exhausted sequence numbers
 //   3. rte_ipsec_pkt_process: crypto failures out
-//   4. per packet: outer DF, outer checksum (rte_ipsec leaves it to us), counters
+//   4. per packet: outer DF, outer checksum (rte_ipsec leaves it to us), counters, the last
+//      sequence number sent (read back from the ESP header)
 #include <arpa/inet.h>
+#include <rte_esp.h>
 #include <rte_ip.h>
+#include <rte_udp.h>
 
 #include "dataplane/ipsec/esp_burst.h"
 #include "dataplane/ipsec/esp_stage.h"
@@ -82,8 +85,18 @@ uint16_t outbound_chunk(SaRuntime& sa, const CryptoLane& lane, rte_mbuf* mb[], u
     s.renote(k);
 
     uint64_t bytes = 0;
+    uint64_t last = sa.last_sequence.load(std::memory_order_relaxed);
+    const uint32_t esp_off = sizeof(rte_ipv4_hdr) + (sa.natt ? sizeof(rte_udp_hdr) : 0);
     for (uint16_t i = 0; i < k; ++i) {
         rte_mbuf* m = s.good[i];
+        if (const auto* esp = header_at<rte_esp_hdr>(m, esp_off)) {
+            // The wire carries the low half; outbound numbers only grow, so a smaller low half
+            // than the last one's means the high half moved on (ESN).
+            const uint32_t low = ntohl(esp->seq);
+            uint64_t seq = (last & ~uint64_t{0xffffffff}) | low;
+            if (seq < last) seq += uint64_t{1} << 32;
+            last = sa.esn ? seq : low;
+        }
         auto* outer = rte_pktmbuf_mtod(m, rte_ipv4_hdr*);
         if (sa.df == DfMode::copy && (s.note[i] & kNoteDf) != 0) {
             outer->fragment_offset = htons(RTE_IPV4_HDR_DF_FLAG);
@@ -94,6 +107,7 @@ uint16_t outbound_chunk(SaRuntime& sa, const CryptoLane& lane, rte_mbuf* mb[], u
         m->l3_len = sizeof(rte_ipv4_hdr);
         bytes += s.note[i] >> 1;
     }
+    sa.last_sequence.store(last, std::memory_order_relaxed);
     sa.count_good(k, bytes);
     return esp_detail::write_back(s, mb, reasons);
 }

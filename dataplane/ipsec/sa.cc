@@ -240,7 +240,13 @@ Result<Sa> Sa::create(const SaParams& p, const CryptoDevice& dev, const SaOption
     if (mem == nullptr) return Error("SA " + std::to_string(p.sa_id) + ": out of memory");
     sa.rt_ = new (mem) SaRuntime(std::move(*window));
     SaRuntime& rt = *sa.rt_;
-    if (!out && opts.initial_sequence != 0) rt.window.reset(opts.initial_sequence);
+    if (!out && opts.initial_sequence != 0) {
+        rt.window.reset(opts.initial_sequence);
+        rt.last_sequence.store(opts.initial_sequence, std::memory_order_relaxed);
+    }
+    // Outbound, the packets' low halves are read back against it (esp_outbound.cc): start from
+    // the number before the first one.
+    if (out && opts.initial_sequence != 0) rt.last_sequence.store(opts.initial_sequence - 1, std::memory_order_relaxed);
 
     const bool gcm = is_gcm(p.cipher);
     rt.outbound = out;
@@ -314,6 +320,7 @@ SaStats Sa::stats() const {
     s.packets = rt_->packets.load(std::memory_order_relaxed);
     s.bytes = rt_->bytes.load(std::memory_order_relaxed);
     for (size_t i = 0; i < kDropReasonCount; ++i) s.drops[i] = rt_->drops[i].load(std::memory_order_relaxed);
+    s.last_sequence = rt_->last_sequence.load(std::memory_order_relaxed);
     return s;
 }
 

@@ -75,6 +75,7 @@ struct SaOptions {
 struct SaStats {
     uint64_t packets = 0;
     uint64_t bytes = 0;  // inner IPv4 bytes
+    uint64_t last_sequence = 0;  // outbound: last sent (0: none yet); inbound: highest accepted
     std::array<uint64_t, kDropReasonCount> drops{};
     uint64_t drops_of(DropReason r) const { return drops[static_cast<size_t>(r)]; }
 };
@@ -115,6 +116,9 @@ struct alignas(RTE_CACHE_LINE_SIZE) SaRuntime {
     std::atomic<uint64_t> bytes{0};
     std::array<std::atomic<uint64_t>, kDropReasonCount> drops{};
     std::atomic<uint32_t> events{0};
+    // Outbound: the sequence number of the last packet sent; inbound: the highest one accepted
+    // (64-bit with ESN). Written by the owner worker after each chunk, read by the API.
+    std::atomic<uint64_t> last_sequence{0};
 
     explicit SaRuntime(ReplayWindow w) : window(std::move(w)) {}
 

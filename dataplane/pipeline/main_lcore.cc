@@ -16,6 +16,7 @@ void send(MainContext& mc, uint16_t port, rte_mbuf* m) {
     if (rte_eth_tx_burst(mc.tables->ports()[port].eth_id, mc.tx_queue, &m, 1) != 1) {
         rte_pktmbuf_free(m);
         ++mc.counters.tx_full;
+        ++mc.counters.tx_drops[port];
     }
 }
 
@@ -121,6 +122,7 @@ bool main_poll(MainContext& mc, uint64_t now_ms) {
             mc.counters.kernel_to_port += sent;
             if (sent < n) {
                 mc.counters.tx_full += n - sent;
+                mc.counters.tx_drops[p] += n - sent;
                 rte_pktmbuf_free_bulk(pkts + sent, n - sent);
             }
         }

@@ -16,6 +16,7 @@
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
+#include <array>
 #include <vector>
 
 #include "dataplane/pipeline/tables.h"
@@ -31,6 +32,7 @@ struct MainCounters {
     uint64_t arp_requests_sent = 0;
     uint64_t resolved_sent = 0;        // packets sent after their neighbour resolved
     uint64_t tx_full = 0;
+    std::array<uint64_t, kMaxPorts> tx_drops{};  // tx_full by dataplane port
 };
 
 struct MainContext {

@@ -72,6 +72,8 @@ Result<std::unique_ptr<Tables>> Tables::create(const TablesConfig& cfg, std::vec
         if (auto r = t->fib_->add(connected); !r) return r.error();
         dpapi::Route local{Ipv4Prefix(info.address->address, 32), dpapi::RouteKind::local, p, Ipv4Address()};
         if (auto r = t->fib_->add(local); !r) return r.error();
+        t->route_origin_[connected.prefix] = dpapi::RouteOrigin::connected;
+        t->route_origin_[local.prefix] = dpapi::RouteOrigin::connected;
     }
     t->publish_addresses(std::move(own));
     return t;
@@ -186,12 +188,13 @@ Result<void> Tables::set_policies(uint16_t port, std::span<const dpapi::PolicyRu
     return {};
 }
 
-Result<void> Tables::add_routes(std::span<const dpapi::Route> routes) {
+Result<void> Tables::add_routes(std::span<const dpapi::Route> routes, dpapi::RouteOrigin origin) {
     for (size_t i = 0; i < routes.size(); ++i) {
         if (routes[i].port >= ports_.size()) return Error("route " + std::to_string(i) + ": no such port");
     }
     for (size_t i = 0; i < routes.size(); ++i) {
         if (auto r = fib_->add(routes[i]); !r) return Error("route " + routes[i].prefix.str() + ": " + r.error().message);
+        route_origin_[routes[i].prefix] = origin;
     }
     return {};
 }
@@ -202,6 +205,7 @@ Result<void> Tables::delete_routes(std::span<const Ipv4Prefix> prefixes) {
     }
     for (const auto& p : prefixes) {
         if (auto r = fib_->remove(p); !r) return r;
+        route_origin_.erase(p);
     }
     return {};
 }
@@ -228,6 +232,7 @@ Result<void> Tables::claim_address(const dpapi::VirtualAddress& v) {
     if (auto r = fib_->add(dpapi::Route{Ipv4Prefix(v.address, 32), dpapi::RouteKind::local, v.port, Ipv4Address()}); !r) {
         return r;
     }
+    route_origin_[Ipv4Prefix(v.address, 32)] = dpapi::RouteOrigin::connected;
     publish_addresses(std::move(next));
     virtual_.push_back(v);
     return {};
@@ -244,6 +249,7 @@ Result<void> Tables::release_address(const dpapi::VirtualAddress& v) {
     }
     publish_addresses(std::move(next));
     (void)fib_->remove(Ipv4Prefix(v.address, 32));
+    route_origin_.erase(Ipv4Prefix(v.address, 32));
     virtual_.erase(it);
     return {};
 }
@@ -270,5 +276,16 @@ std::vector<dpapi::PolicyRule> Tables::dump_policies() const {
 }
 
 std::vector<dpapi::VirtualAddress> Tables::dump_addresses() const { return virtual_; }
+
+std::vector<dpapi::Route> Tables::dump_routes() const {
+    std::vector<dpapi::Route> out;
+    for (const auto& [prefix, origin] : route_origin_) {
+        if (auto r = fib_->find(prefix)) {
+            r->origin = origin;
+            out.push_back(*r);
+        }
+    }
+    return out;
+}
 
 }  // namespace tandem::dp

@@ -28,6 +28,7 @@
 
 #include <array>
 #include <atomic>
+#include <map>
 #include <memory>
 #include <span>
 #include <vector>
@@ -163,7 +164,9 @@ public:
     Result<void> add_sas(std::span<const dpapi::SaParams> sas);
     Result<void> delete_sas(std::span<const uint32_t> ids);
     Result<void> set_policies(uint16_t port, std::span<const dpapi::PolicyRule> rules);
-    Result<void> add_routes(std::span<const dpapi::Route> routes);
+    // `origin` is what DUMP_ROUTES reports (the API server passes api; the configuration's
+    // static routes are installed with the default).
+    Result<void> add_routes(std::span<const dpapi::Route> routes, dpapi::RouteOrigin origin = dpapi::RouteOrigin::config);
     Result<void> delete_routes(std::span<const Ipv4Prefix> prefixes);
     Result<void> claim_address(const dpapi::VirtualAddress& v);
     Result<void> release_address(const dpapi::VirtualAddress& v);
@@ -178,6 +181,8 @@ public:
     std::vector<dpapi::SaParams> dump_sas() const;
     std::vector<dpapi::PolicyRule> dump_policies() const;
     std::vector<dpapi::VirtualAddress> dump_addresses() const;
+    // Every route of the FIB with its origin, in prefix order.
+    std::vector<dpapi::Route> dump_routes() const;
 
 private:
     Tables(const TablesConfig& cfg, std::vector<PortInfo> ports, const CryptoDevice& crypto, rte_rcu_qsbr* rcu);
@@ -200,6 +205,7 @@ private:
     std::atomic<const AddressSet*> addresses_{nullptr};
     std::unique_ptr<AddressSet> addresses_owned_;
     std::vector<dpapi::VirtualAddress> virtual_;
+    std::map<Ipv4Prefix, dpapi::RouteOrigin> route_origin_;  // every prefix in the FIB
 };
 
 }  // namespace tandem::dp

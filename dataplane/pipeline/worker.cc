@@ -52,11 +52,13 @@ Drop esp_reason(dp::DropReason r) {
     return Drop::malformed;
 }
 
-void tx_flush_batch(WorkerContext& ctx, TxBatch& b, uint16_t eth_id) {
+// `port_drops`: the dataplane port's TX drop counter (null for a kernel interface).
+void tx_flush_batch(WorkerContext& ctx, TxBatch& b, uint16_t eth_id, std::atomic<uint64_t>* port_drops) {
     if (b.n == 0) return;
     uint16_t sent = rte_eth_tx_burst(eth_id, ctx.index, b.pkts, b.n);
     if (sent < b.n) {
         ctx.counters.drop(Drop::tx_full, b.n - sent);
+        if (port_drops) WorkerCounters::add(*port_drops, b.n - sent);
         rte_pktmbuf_free_bulk(b.pkts + sent, b.n - sent);
     }
     b.n = 0;
@@ -65,7 +67,7 @@ void tx_flush_batch(WorkerContext& ctx, TxBatch& b, uint16_t eth_id) {
 void tx_enqueue(WorkerContext& ctx, uint16_t port, rte_mbuf* m) {
     TxBatch& b = ctx.tx[port];
     b.pkts[b.n++] = m;
-    if (b.n == TxBatch::kSize) tx_flush_batch(ctx, b, ctx.tables->ports()[port].eth_id);
+    if (b.n == TxBatch::kSize) tx_flush_batch(ctx, b, ctx.tables->ports()[port].eth_id, &ctx.counters.tx_drops[port]);
 }
 
 // A frame (L2 header still on) for the gateway itself: to the port's kernel interface.
@@ -77,7 +79,7 @@ void to_kernel(WorkerContext& ctx, uint16_t port, rte_mbuf* m) {
     }
     TxBatch& b = ctx.kernel_tx[port];
     b.pkts[b.n++] = m;
-    if (b.n == TxBatch::kSize) tx_flush_batch(ctx, b, info.kernel_eth_id);
+    if (b.n == TxBatch::kSize) tx_flush_batch(ctx, b, info.kernel_eth_id, nullptr);
 }
 
 void to_main(WorkerContext& ctx, rte_mbuf* m) {
@@ -446,8 +448,8 @@ uint16_t worker_process_handoffs(WorkerContext& ctx) {
 void worker_flush(WorkerContext& ctx) {
     const auto& ports = ctx.tables->ports();
     for (uint16_t p = 0; p < ports.size(); ++p) {
-        tx_flush_batch(ctx, ctx.tx[p], ports[p].eth_id);
-        if (ports[p].kernel_eth_id != RTE_MAX_ETHPORTS) tx_flush_batch(ctx, ctx.kernel_tx[p], ports[p].kernel_eth_id);
+        tx_flush_batch(ctx, ctx.tx[p], ports[p].eth_id, &ctx.counters.tx_drops[p]);
+        if (ports[p].kernel_eth_id != RTE_MAX_ETHPORTS) tx_flush_batch(ctx, ctx.kernel_tx[p], ports[p].kernel_eth_id, nullptr);
     }
 }
 

@@ -54,6 +54,7 @@ struct alignas(64) WorkerCounters {
     std::atomic<uint64_t> idle_cycles{0};
     std::atomic<uint64_t> handoffs{0};
     std::array<std::atomic<uint64_t>, dpapi::kDropReasonCount> drops{};
+    std::array<std::atomic<uint64_t>, kMaxPorts> tx_drops{};  // by dataplane port (also in tx_full)
 
     static void add(std::atomic<uint64_t>& c, uint64_t n) {
         c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);

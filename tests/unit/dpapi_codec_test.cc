@@ -271,6 +271,31 @@ TEST(DpapiCodec, DropStatsOfVersionOneCarryTheFirstTwentyReasons) {
     EXPECT_EQ(decode_status(v2), Status::bad_count);
 }
 
+TEST(DpapiCodec, RouteListOfVersionTwoCarriesTheOrigin) {
+    Route connected{*Ipv4Prefix::parse("10.1.0.0/24"), RouteKind::forward, 0, Ipv4Address(), RouteOrigin::connected};
+    Route api{*Ipv4Prefix::parse("10.2.0.0/16"), RouteKind::forward, 1, Ipv4Address(192, 0, 2, 1)};
+    auto v2 = encoded(Message{4, 0, RouteList{{connected, api}}, 2});
+    ASSERT_EQ(v2.size(), kHeaderSize + 4 + 2 * 16);
+    EXPECT_EQ(v2[kHeaderSize + 4 + 12], 2);  // origin after the 12 bytes of ROUTE_ADD's item
+    auto back = decode(v2);
+    ASSERT_TRUE(back) << back.error().str();
+    EXPECT_EQ(std::get<RouteList>(back->body).routes, (std::vector<Route>{connected, api}));
+    v2[kHeaderSize + 4 + 12] = 3;
+    EXPECT_EQ(decode_status(v2), Status::bad_enum);
+    v2[kHeaderSize + 4 + 12] = 2;
+    v2[kHeaderSize + 4 + 13] = 1;
+    EXPECT_EQ(decode_status(v2), Status::bad_flags);
+    // Version 1: ROUTE_ADD's 12-byte items, no origin.
+    auto v1 = encoded(Message{4, 0, RouteList{{api}}, 1});
+    EXPECT_EQ(v1.size(), kHeaderSize + 4 + 12);
+    // ROUTE_ADD installs api routes only.
+    std::vector<uint8_t> out;
+    auto enc = encode(Message{5, 0, RouteAdd{{connected}}}, out);
+    ASSERT_FALSE(enc);
+    EXPECT_EQ(enc.error().status, Status::bad_value);
+    EXPECT_EQ(max_items_per_message(MessageType::route_list), (kMaxBodySize - 4) / 16);
+}
+
 TEST(DpapiCodec, NamesAreDefinedForEveryValue) {
     for (const auto& m : sample_messages()) EXPECT_FALSE(message_type_name(type_of(m)).empty());
     EXPECT_EQ(message_type_name(MessageType::policy_set), "POLICY_SET");

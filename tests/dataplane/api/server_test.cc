@@ -17,6 +17,7 @@
 #include <cstring>
 #include <filesystem>
 #include <future>
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -460,6 +461,15 @@ TEST_F(ApiServerTest, PolicySetInOnePartAndInSeveral) {
     EXPECT_TRUE(tables_->dump_policies().empty());
 }
 
+// The routes of a DUMP_ROUTES answer (version 2) that were installed through the API.
+std::vector<dpapi::Route> api_routes(const std::vector<dpapi::Route>& all) {
+    std::vector<dpapi::Route> out;
+    for (const auto& r : all) {
+        if (r.origin == dpapi::RouteOrigin::api) out.push_back(r);
+    }
+    return out;
+}
+
 TEST_F(ApiServerTest, RoutesAddReplaceDelete) {
     Client c = connect_hello();
     dpapi::Route r1{*Ipv4Prefix::parse("10.2.1.0/24"), dpapi::RouteKind::forward, 1, peer};
@@ -467,7 +477,29 @@ TEST_F(ApiServerTest, RoutesAddReplaceDelete) {
     ASSERT_TRUE(must(call([&] { return c.add_routes({r1, r2}); })).ok());
     auto dump = call([&] { return c.dump_routes(); });
     ASSERT_TRUE(dump);
-    EXPECT_EQ(*dump, (std::vector<dpapi::Route>{r1, r2}));
+    EXPECT_EQ(api_routes(*dump), (std::vector<dpapi::Route>{r1, r2}));
+    // Version 2 lists the dataplane's own routes too, marked as such.
+    dpapi::Route subnet{*Ipv4Prefix::parse("10.1.0.0/24"), dpapi::RouteKind::forward, 0, Ipv4Address(),
+                        dpapi::RouteOrigin::connected};
+    dpapi::Route own{*Ipv4Prefix::parse("192.0.2.2/32"), dpapi::RouteKind::local, 1, Ipv4Address(),
+                     dpapi::RouteOrigin::connected};
+    EXPECT_NE(std::find(dump->begin(), dump->end(), subnet), dump->end());
+    EXPECT_NE(std::find(dump->begin(), dump->end(), own), dump->end());
+    EXPECT_EQ(dump->size(), 6u);  // two subnets, two own addresses, two API routes
+    // A static route of the configuration is reported as such.
+    dpapi::Route fixed{*Ipv4Prefix::parse("203.0.113.128/25"), dpapi::RouteKind::forward, 1, peer};
+    ASSERT_TRUE(tables_->add_routes(std::span<const dpapi::Route>(&fixed, 1)));
+    dump = call([&] { return c.dump_routes(); });
+    ASSERT_TRUE(dump);
+    fixed.origin = dpapi::RouteOrigin::config;
+    EXPECT_NE(std::find(dump->begin(), dump->end(), fixed), dump->end());
+    // A version 1 client sees what version 1 promised: the API's routes only.
+    Client old = connect();
+    ASSERT_TRUE(call([&] { return old.hello("v1", 1, 1); }));
+    auto v1 = call([&] { return old.dump_routes(); });
+    ASSERT_TRUE(v1);
+    EXPECT_EQ(*v1, (std::vector<dpapi::Route>{r1, r2}));
+    ASSERT_TRUE(tables_->delete_routes(std::span<const Ipv4Prefix>(&fixed.prefix, 1)));
 
     dpapi::Route r1b{r1.prefix, dpapi::RouteKind::forward, 1, Ipv4Address(192, 0, 2, 11)};
     ASSERT_TRUE(must(call([&] { return c.add_routes({r1b}); })).ok());  // replace
@@ -489,7 +521,7 @@ TEST_F(ApiServerTest, RoutesAddReplaceDelete) {
     ASSERT_TRUE(must(call([&] { return c.delete_routes({r2.prefix}); })).ok());
     dump = call([&] { return c.dump_routes(); });
     ASSERT_TRUE(dump);
-    EXPECT_EQ(*dump, (std::vector<dpapi::Route>{r1b}));
+    EXPECT_EQ(api_routes(*dump), (std::vector<dpapi::Route>{r1b}));
 }
 
 TEST_F(ApiServerTest, VirtualAddressesClaimAnnounceRelease) {
@@ -586,7 +618,7 @@ TEST_F(ApiServerTest, TablesSurviveADisconnectAndAreReadBackAfterReconnecting) {
     EXPECT_EQ(*rules, port1_rules());
     auto routes = call([&] { return again.dump_routes(); });
     ASSERT_TRUE(routes);
-    EXPECT_EQ(*routes, std::vector<dpapi::Route>{route});
+    EXPECT_EQ(api_routes(*routes), std::vector<dpapi::Route>{route});
     auto vaddrs = call([&] { return again.dump_vaddrs(); });
     ASSERT_TRUE(vaddrs);
     EXPECT_EQ(*vaddrs, std::vector<dpapi::VirtualAddress>{vip});
@@ -742,6 +774,8 @@ TEST_F(ApiServerTest, TandemctlDpCommands) {
     std::tie(rc, out, err) = run({"show", "routes"});
     EXPECT_NE(out.find("10.2.1.0/24 via 192.0.2.10, port 1"), std::string::npos) << out;
     EXPECT_NE(out.find("198.51.100.0/24 blackhole"), std::string::npos) << out;
+    EXPECT_NE(out.find("connected 10.1.0.0/24 directly connected, port 0"), std::string::npos) << out;
+    EXPECT_NE(out.find("api       10.2.1.0/24"), std::string::npos) << out;
     std::tie(rc, out, err) = run({"del", "route", "198.51.100.0/24"});
     EXPECT_EQ(rc, 0) << err;
     std::tie(rc, out, err) = run({"claim", "vaddr", "1", "192.0.2.1", "00:00:0c:07:ac:01"});
@@ -752,6 +786,10 @@ TEST_F(ApiServerTest, TandemctlDpCommands) {
     std::tie(rc, out, err) = run({"show", "stats"}, true);
     EXPECT_EQ(rc, 0) << err;
     EXPECT_NE(out.find("\"no_route\": 0"), std::string::npos) << out;
+    EXPECT_NE(out.find("\"cleartext_protected\": 0"), std::string::npos) << out;
+    EXPECT_NE(out.find("\"tx_drops\": 0"), std::string::npos) << out;
+    std::tie(rc, out, err) = run({"show", "sa", "1"});
+    EXPECT_NE(out.find("highest sequence number accepted: 0"), std::string::npos) << out;
     std::tie(rc, out, err) = run({"del", "sa", "1", "2"});
     EXPECT_EQ(rc, 1);
     EXPECT_NE(err.find("not_found (item 1)"), std::string::npos) << err;

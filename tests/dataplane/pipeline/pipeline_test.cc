@@ -340,6 +340,29 @@ TEST_F(Pipeline, DecapsulatesFromThePeerAndDropsReplays) {
     EXPECT_TRUE(sent(0).empty());
     EXPECT_EQ(drops(DropReason::replay), 1u);
     EXPECT_EQ(tables_->sa_at(1)->sa.stats().packets, 1u);
+    EXPECT_EQ(tables_->sa_at(1)->sa.stats().last_sequence, 1u);  // the highest accepted
+}
+
+TEST_F(Pipeline, OutboundSaReportsTheLastSequenceNumberSent) {
+    install_sas();
+    EXPECT_EQ(tables_->sa_at(2)->sa.stats().last_sequence, 0u);
+    for (int i = 0; i < 3; ++i) receive(0, frame(inside_host_mac, mac_of(ports_[0]), ipv4_udp(inside_host, remote_host, 20)));
+    EXPECT_EQ(sent(1).size(), 3u);
+    EXPECT_EQ(tables_->sa_at(2)->sa.stats().last_sequence, 3u);
+}
+
+TEST_F(Pipeline, TxDropsAreCountedPerPort) {
+    // Nobody drains port 1's TX ring (1023 places): what does not fit is dropped and counted
+    // against the port.
+    for (int burst = 0; burst < 33; ++burst) {
+        rte_mbuf* pkts[32];
+        for (auto& m : pkts) m = frame(inside_host_mac, mac_of(ports_[0]), ipv4_udp(inside_host, Ipv4Address(198, 51, 100, 1), 10));
+        worker_process_rx(*ctx_, 0, pkts, 32);
+        worker_flush(*ctx_);
+    }
+    EXPECT_EQ(drops(DropReason::tx_full), 33u * 32 - 1023);
+    EXPECT_EQ(ctx_->counters.tx_drops[1].load(), 33u * 32 - 1023);
+    EXPECT_EQ(ctx_->counters.tx_drops[0].load(), 0u);
 }
 
 TEST_F(Pipeline, BypassTrafficIsRoutedInTheClearWithTtlDecremented) {
