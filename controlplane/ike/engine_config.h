@@ -1,0 +1,27 @@
+// Engine-wide tunables (timers and limits), with production defaults; tests shorten them.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+
+#include "controlplane/loop/clock.h"
+
+namespace tandem::ike {
+
+struct EngineConfig {
+    // Retransmission of our requests (RFC 7296 2.1): first after `retransmit_timeout`, each
+    // following wait multiplied by `retransmit_factor`; after `retransmit_tries` retransmissions
+    // without a response the peer is declared dead.
+    loop::Duration retransmit_timeout = std::chrono::seconds(1);
+    double retransmit_factor = 1.8;
+    unsigned retransmit_tries = 5;
+    // Half-open IKE SAs (responder, IKE_SA_INIT answered, no IKE_AUTH yet): above
+    // `cookie_threshold` new IKE_SA_INIT requests must carry a COOKIE (2.6); at `half_open_limit`
+    // they are dropped; each expires after `half_open_timeout`.
+    size_t cookie_threshold = 50;
+    size_t half_open_limit = 1000;
+    loop::Duration half_open_timeout = std::chrono::seconds(30);
+    size_t nonce_size = 32;
+};
+
+}  // namespace tandem::ike
