@@ -259,11 +259,9 @@ void Engine::receive_response(IkeSa& sa, const Message& m, std::span<const uint8
         case TaskStatus::again:
             send_request(sa);   // same message ID (IKE_SA_INIT restarts at 0)
             return;
-        case TaskStatus::failed: {
-            sa.active.reset();
-            destroy(sa, sa.failure);
+        case TaskStatus::failed:
+            destroy(sa, sa.failure);   // aborts the task: an initiation reports child_failed
             return;
-        }
         case TaskStatus::done:
             break;
     }

@@ -139,8 +139,17 @@ public:
             ike_down.push_back(e);
         };
         cb.log = [this](const std::string& line) { logs.push_back(line); };
+        cb_ = cb;
         engine = std::make_unique<Engine>(timers, rng, provider, std::move(cb), cfg);
     }
+
+    // A reboot: the engine forgets every SA (the events recorded so far are kept).
+    void restart(loop::Timers& timers, EngineConfig cfg) {
+        engine.reset();
+        engine = std::make_unique<Engine>(timers, rng, provider, cb_, cfg);
+    }
+
+    Callbacks cb_;
 
     std::string name_;
     crypto::DeterministicRandom rng;
@@ -190,10 +199,11 @@ protected:
     }
 
     // Delivers the oldest datagram in flight (after the NAT, when enabled).
-    void deliver() {
+    void deliver(bool keep_copy = false) {
         ASSERT_FALSE(wire.empty());
-        Datagram d = std::move(wire.front());
-        wire.pop_front();
+        Datagram d = wire.front();
+        if (!keep_copy) wire.pop_front();
+        sent_log.push_back(d);
         Side& to = d.from == 0 ? b : a;
         journal.push_back(std::string(d.from == 0 ? "B" : "A") + " recv " + std::to_string(d.bytes.size()));
         if (nat) {
@@ -202,6 +212,11 @@ protected:
         }
         to.engine->receive(d.dst, d.src, d.bytes);
     }
+    void corrupt(size_t from_end) {
+        ASSERT_FALSE(wire.empty());
+        wire.front().bytes[wire.front().bytes.size() - 1 - from_end] ^= 0x5a;
+    }
+    void drop_all() { wire.clear(); }
     void drop() {
         ASSERT_FALSE(wire.empty());
         wire.pop_front();
@@ -221,6 +236,17 @@ protected:
         EXPECT_TRUE(m.ok());
         return m.ok() ? *m : Message{};
     }
+    void establish() {
+        initiate();
+        deliver_all();
+        ASSERT_TRUE(established());
+    }
+    // Re-delivers a datagram delivered earlier (a replay).
+    void replay(size_t index) {
+        Datagram d = sent_log.at(index);
+        Side& to = d.from == 0 ? b : a;
+        to.engine->receive(d.dst, d.src, d.bytes);
+    }
     bool established() const {
         auto sa = a.engine->snapshot();
         auto sb = b.engine->snapshot();
@@ -232,6 +258,7 @@ protected:
     loop::Timers timers;
     std::vector<std::string> journal;
     std::deque<Datagram> wire;
+    std::vector<Datagram> sent_log;   // every datagram delivered, in order
     bool nat = false;
     Side a;
     Side b;
