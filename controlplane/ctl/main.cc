@@ -1,15 +1,16 @@
 // tandemctl: the operator's command line for Tandem gateways.
 //
-// It works on configuration files (offline), and `tandemctl dp ...` talks to a running
-// tandem-dataplane over its control API (dp_commands.h). Commands that ask a running gateway (`show
-// crypto ipsec sa`, `show standby`, `clear crypto sa`, ...) arrive with tandem-control; they will
-// talk to its Unix socket, and `-c FILE` will keep selecting the offline form.
+// It works on configuration files (offline), `tandemctl dp ...` talks to a running
+// tandem-dataplane over its control API (dp_commands.h), and every other command (`show crypto
+// ipsec sa`, `show standby`, `clear crypto sa`, `reload`, ...) goes to tandem-control's socket
+// (controlplane/cli), which matches it IOS-style. `show running-config -c FILE` stays offline.
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "controlplane/cli/cli_client.h"
 #include "controlplane/ctl/dp_commands.h"
 #include "controlplane/ctl/offline_commands.h"
 
@@ -36,9 +37,19 @@ Configuration commands (offline: they read files, no gateway needs to run):
                                errors (no YAML is written) or the result does not validate.
   show running-config          Render the configuration given with -c as IOS-style text.
 
+Gateway commands (asked of a running tandem-control over its control socket; IOS-style
+abbreviations work, e.g. `sh cry ipsec sa`; `tandemctl help-gateway` lists them all):
+  show version | show running-config | show dataplane
+  show crypto ... | show standby ... | show ip route ...   (as the running gateway offers)
+  clear crypto sa [peer ADDR] | clear crypto ikev2 sa
+  reload                       Re-read the gateway's configuration; a configuration with errors
+                               is refused with its file:line:column diagnostics and the
+                               running one stays.
+
 %DP%
 Options:
-  -c, --config FILE            The configuration file for show commands.
+  -c, --config FILE            The configuration file for offline show commands.
+  -s, --control-socket PATH    tandem-control's socket (default /run/tandem/control.sock).
   --json                       Machine-readable output (config check, dp queries and events).
   -h, --help                   This text.
   --version                    Print the version.
@@ -47,6 +58,7 @@ Examples:
   tandemctl config check configs/lab-gw1.yaml
   tandemctl import-ios router.cfg -o router.yaml && tandemctl config check router.yaml
   tandemctl -c configs/seed-hsrp-ipsec.yaml show running-config
+  tandemctl -s /run/tandem/gw1-control.sock show crypto ipsec sa
   tandemctl dp --socket /run/tandem/gw1.sock show sa
   tandemctl dp add route 10.2.0.0/16 via 192.0.2.10 port 1
 )";
@@ -71,6 +83,7 @@ int main(int argc, char** argv) {
     std::string out_file;
     bool json = false;
     tandem::ctl::DpOptions dp_options;
+    std::string control_socket = "/run/tandem/control.sock";
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "-h" || a == "--help" || a == "help") {
@@ -86,6 +99,9 @@ int main(int argc, char** argv) {
         } else if (a == "-c" || a == "--config" || a == "-o" || a == "--output") {
             if (i + 1 >= argc) return usage_error("option " + a + " needs a file name");
             (a == "-c" || a == "--config" ? config_file : out_file) = argv[++i];
+        } else if (a == "-s" || a == "--control-socket") {
+            if (i + 1 >= argc) return usage_error("option " + a + " needs a path");
+            control_socket = argv[++i];
         } else if (a == "--socket") {
             if (i + 1 >= argc) return usage_error("option --socket needs a path");
             dp_options.socket = argv[++i];
@@ -121,17 +137,28 @@ int main(int argc, char** argv) {
         if (args.size() != 2) return usage_error("'import-ios' takes one FILE");
         return tandem::ctl::cmd_import_ios(args[1], out_file, o);
     }
-    if (cmd == "show") {
-        if (args.size() >= 2 && (args[1] == "running-config" || args[1] == "run")) {
-            if (config_file.empty() && args.size() == 3) config_file = args[2];
-            if (config_file.empty()) {
-                return usage_error("show running-config needs -c FILE (a running gateway is not "
-                                   "reachable from this build of tandemctl yet)");
-            }
-            return tandem::ctl::cmd_show_running_config(config_file, o);
-        }
-        return usage_error("unknown show command" + (args.size() > 1 ? " '" + args[1] + "'" : std::string()) +
-                           " (offline: show running-config)");
+    if (cmd == "show" && args.size() >= 2 && (args[1] == "running-config" || args[1] == "run") &&
+        (!config_file.empty() || args.size() == 3)) {
+        if (config_file.empty()) config_file = args[2];
+        return tandem::ctl::cmd_show_running_config(config_file, o);
     }
-    return usage_error("unknown command '" + cmd + "'");
+
+    // Everything else is a gateway command: tandem-control matches and answers it.
+    std::string line;
+    if (cmd == "help-gateway") {
+        line = "help";
+    } else {
+        for (const auto& w : args) {
+            const bool spaced = w.find_first_of(" \t") != std::string::npos;
+            line += (line.empty() ? "" : " ") + (spaced ? "\"" + w + "\"" : w);
+        }
+    }
+    if (json) line += " --json";
+    auto answer = tandem::cli::run_remote(control_socket, line);
+    if (!answer) {
+        std::cerr << "tandemctl: " << answer.error().message << "\n";
+        return 1;
+    }
+    (answer->ok ? std::cout : std::cerr) << answer->text;
+    return answer->ok ? 0 : 1;
 }

@@ -1,0 +1,122 @@
+#include "controlplane/daemon/control.h"
+
+#include <syslog.h>
+
+#include <sstream>
+
+#include "common/config/ios_render.h"
+#include "common/config/load.h"
+#include "controlplane/show/show.h"
+
+namespace tandem::control {
+
+namespace {
+
+std::string uptime_text(loop::Duration d) {
+    auto s = std::chrono::duration_cast<std::chrono::seconds>(d).count();
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%lldd%02lldh%02lldm%02llds", static_cast<long long>(s / 86400),
+                  static_cast<long long>(s / 3600 % 24), static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
+    return buf;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Control>> Control::create(loop::EventLoop& loop, const ControlOptions& options) {
+    auto loaded = config::load_config_file(options.config_path);
+    if (!loaded.ok()) return Error("configuration refused:\n" + loaded.diags.str());
+    std::unique_ptr<Control> c(new Control(loop, options));
+    c->config_ = std::make_unique<config::Config>(std::move(loaded.config));
+    c->started_ = loop.now();
+    if (auto r = c->policies_.build(*c->config_); !r) return r.error();
+    c->register_commands();
+
+    std::string cli_path = options.control_socket.empty() ? c->config_->control.socket : options.control_socket;
+    auto cli = cli::CliServer::create(loop, c->commands_, cli_path);
+    if (!cli) return cli.error();
+    c->cli_ = std::move(*cli);
+
+    std::string dp_path = options.dataplane_socket.empty() ? c->config_->dataplane.api_socket : options.dataplane_socket;
+    DataplaneLink::Handlers h;
+    h.on_up = [ctl = c.get()] { ctl->on_dataplane_up(); };
+    c->dataplane_ = std::make_unique<DataplaneLink>(loop, dp_path, std::move(h));
+    c->dataplane_->start();
+    return c;
+}
+
+Control::~Control() = default;
+
+void Control::on_dataplane_up() {
+    if (auto r = push_policies(); !r) syslog(LOG_ERR, "policy: %s", r.error().message.c_str());
+}
+
+Result<void> Control::push_policies() {
+    for (const auto& [port, rules] : policies_.rules()) {
+        auto r = dataplane_->call([&](dpapi::Client& c) { return c.set_policies(port, rules); });
+        if (!r) return r.error();
+        if (!r->ok()) return Error("the dataplane refused the policy of port " + std::to_string(port) + ": " + r->error_text());
+    }
+    return {};
+}
+
+Result<std::string> Control::reload() {
+    auto loaded = config::load_config_file(options_.config_path);
+    if (!loaded.ok()) {
+        syslog(LOG_ERR, "reload: %s refused; the running configuration is unchanged", options_.config_path.c_str());
+        return Error("configuration refused, the running configuration is unchanged:\n" + loaded.diags.str());
+    }
+    PolicySet next = policies_;
+    if (auto r = next.build(loaded.config); !r) return Error("configuration refused: " + r.error().message);
+    const bool changed = !(loaded.config == *config_);
+    config_ = std::make_unique<config::Config>(std::move(loaded.config));
+    policies_ = std::move(next);
+    ++reloads_;
+    std::string out = changed ? "Configuration reloaded from " + options_.config_path + "\n"
+                              : "Configuration unchanged (" + options_.config_path + ")\n";
+    if (!loaded.diags.str().empty()) out += loaded.diags.str();
+    if (dataplane_->up()) {
+        if (auto r = push_policies(); !r) out += "% policy not installed: " + r.error().message + "\n";
+    } else {
+        out += "% the dataplane is not connected: the policy will be installed when it is\n";
+    }
+    syslog(LOG_INFO, "reload: %s", changed ? "configuration changed" : "no change");
+    return out;
+}
+
+void Control::register_commands() {
+    commands_.add("show version", "", "Tandem version, uptime and configuration file",
+                  [this](const cli::Request&) -> Result<std::string> {
+                      std::ostringstream o;
+                      o << "Tandem IPsec VPN gateway, tandem-control 0.1.0\n"
+                        << config_->hostname << " uptime is " << uptime_text(loop_.now() - started_) << "\n"
+                        << "Configuration file is " << options_.config_path << " (reloaded " << reloads_ << " times)\n";
+                      return o.str();
+                  });
+    commands_.add("show running-config", "", "The running configuration, in IOS form",
+                  [this](const cli::Request&) -> Result<std::string> { return config::render_ios(*config_); });
+    commands_.add("show dataplane", "", "The link to tandem-dataplane and the policies installed through it",
+                  [this](const cli::Request&) -> Result<std::string> {
+                      std::ostringstream o;
+                      o << "Dataplane API " << dataplane_->socket_path() << ": "
+                        << (dataplane_->up() ? "connected" : "not connected");
+                      if (const auto& info = dataplane_->info()) o << ", version " << info->version;
+                      o << " (" << dataplane_->connects() << " connects)\n";
+                      if (!dataplane_->last_error().empty()) o << "  last error: " << dataplane_->last_error() << "\n";
+                      for (const auto& [port, rules] : policies_.rules())
+                          o << "  port " << port << ": " << rules.size() << " policy rules\n";
+                      for (const auto& e : policies_.entries())
+                          o << "  policy " << e.policy_id << ": crypto map " << e.map << " " << e.seq << " on "
+                            << e.interface << "\n";
+                      return o.str();
+                  });
+    commands_.add("show crypto ipsec transform-set", "[tag NAME]", "Transform sets",
+                  [this](const cli::Request& r) { return show::show_transform_sets(*config_, r.args, r.json); });
+    commands_.add("show crypto map", "[interface IF | tag NAME]", "Crypto maps and the interfaces using them",
+                  [this](const cli::Request& r) { return show::show_crypto_map(*config_, r.args, r.json); });
+    commands_.add("show crypto dynamic-map", "[tag NAME]", "Dynamic crypto map templates",
+                  [this](const cli::Request& r) { return show::show_dynamic_map(*config_, r.args, r.json); });
+    commands_.add("reload", "", "Re-read the configuration file (refused with its errors if invalid)",
+                  [this](const cli::Request&) { return reload(); });
+}
+
+}  // namespace tandem::control
