@@ -150,6 +150,18 @@ bool Engine::delete_ike(uint32_t ike_sa_id) {
     return true;
 }
 
+bool Engine::rekey_child(uint32_t child_id) {
+    reap();
+    IkeSa* sa = sa_of_child(child_id);
+    if (!sa || sa->children.at(child_id).state != ChildState::up) return false;
+    const ChildSa& c = sa->children.at(child_id);
+    ChildRequest req{c.policy, std::nullopt, std::nullopt};
+    req.policy.local_ts = c.local_ts;    // keep what was negotiated
+    req.policy.remote_ts = c.remote_ts;
+    enqueue(*sa, make_create_child(std::move(req), child_id));
+    return true;
+}
+
 void Engine::note_traffic(uint32_t child_id) {
     if (IkeSa* sa = sa_of_child(child_id)) sa->last_heard = now();
 }
@@ -385,7 +397,13 @@ void Engine::arm_child_lifetime(IkeSa& sa, ChildSa& child) {
     if (child.policy.lifetime_seconds == 0) return;
     IkeSa* p = &sa;
     const uint32_t id = child.id;
-    child.expire_timer = timers_.schedule(std::chrono::seconds(child.policy.lifetime_seconds), [this, p, id] {
+    const auto lifetime = std::chrono::seconds(child.policy.lifetime_seconds);
+    const auto soft = lifetime * (sa.is_initiator() ? 90 : 95) / 100;
+    child.rekey_timer = timers_.schedule(soft, [this, id] {
+        reap();
+        rekey_child(id);
+    });
+    child.expire_timer = timers_.schedule(lifetime, [this, p, id] {
         reap();
         auto it = p->children.find(id);
         if (it != p->children.end() && it->second.state == ChildState::up) {

@@ -93,6 +93,10 @@ public:
     Result<uint32_t> initiate(std::shared_ptr<const PeerPolicy> peer, const ChildPolicy& child,
                               std::optional<TriggerPacket> trigger = std::nullopt);
     bool delete_child(uint32_t child_id);
+    // Rekeys a CHILD SA now (CREATE_CHILD_SA with N(REKEY_SA), then Delete of the old pair).
+    // The engine also does this itself at 90% (IKE SA initiator) or 95% (responder) of the
+    // CHILD policy's lifetime_seconds, so that two engines with equal lifetimes rarely collide.
+    bool rekey_child(uint32_t child_id);
     bool delete_ike(uint32_t ike_sa_id);
     // ESP traffic was seen on the CHILD SA / the peer is known to be alive: postpones DPD.
     void note_traffic(uint32_t child_id);

@@ -63,7 +63,8 @@ uint32_t finish_child_request(TaskContext& ctx, IkeSa& sa, ChildInitiation& ci, 
     const auto& pol = ci.req.policy;
     for (NotifyType t : {NotifyType::no_proposal_chosen, NotifyType::ts_unacceptable, NotifyType::single_pair_required,
                          NotifyType::no_additional_sas, NotifyType::invalid_ke_payload, NotifyType::temporary_failure,
-                         NotifyType::internal_address_failure, NotifyType::failed_cp_required}) {
+                         NotifyType::internal_address_failure, NotifyType::failed_cp_required,
+                         NotifyType::child_sa_not_found}) {
         if (find_notify(in, t)) {
             ctx.child_failed(sa, pol, t);
             return 0;

@@ -26,7 +26,6 @@ struct ChildInitiation {
     uint32_t inbound_spi = 0;
     bool with_pfs = false;                 // CREATE_CHILD_SA with policy.pfs_group
     std::optional<crypto::KeyExchange> ke;
-    uint32_t rekey_outbound_spi = 0;       // non-zero: REKEY_SA of this CHILD (our outbound SPI)
 };
 
 // Appends SA, [KE,] TSi, TSr. Fails when no SPI or KE can be made.

@@ -1,17 +1,26 @@
-// CREATE_CHILD_SA for a new CHILD SA (RFC 7296 1.3.1), with optional PFS.
+// CREATE_CHILD_SA for a new CHILD SA (RFC 7296 1.3.1) and for rekeying one (1.3.3), with
+// optional PFS.
 //
 //   Initiator                         Responder
 //   -----------                       -----------
-//   HDR, SK { SA, Ni, [KEi], TSi, TSr }  -->
+//   HDR, SK { [N(REKEY_SA)], SA, Ni, [KEi], TSi, TSr }  -->
 //                                <--  HDR, SK { SA, Nr, [KEr], TSi, TSr }
 //
 //   errors:                      <--  HDR, SK { N(NO_PROPOSAL_CHOSEN) } / N(TS_UNACCEPTABLE)
-//                                     / N(INVALID_KE_PAYLOAD, group)
+//                                     / N(INVALID_KE_PAYLOAD, group) / N(CHILD_SA_NOT_FOUND)
 //
-// KEYMAT = prf+(SK_d, [g^ir |] Ni | Nr) with this exchange's nonces. Rekeying (N(REKEY_SA) for a
-// CHILD SA, an IKE proposal for the IKE SA) is not implemented yet: such requests are answered
-// with NO_ADDITIONAL_SAS (1.3.3 lets a responder refuse), which keeps the old SAs working until
-// they expire.
+// KEYMAT = prf+(SK_d, [g^ir |] Ni | Nr) with this exchange's nonces.
+//
+// CHILD rekey is make-before-break: the responder installs the new inbound SA before answering
+// and the new outbound after; the initiator installs both on the response; only then does the
+// initiator delete the old pair with an INFORMATIONAL Delete (1.4.1), so traffic moves to the
+// new SAs while the old ones still decrypt. N(REKEY_SA) names the old SA by the initiator's
+// inbound SPI (the responder's outbound SPI).
+//
+// Not implemented: rekeying the IKE SA (an SA payload with protocol IKE), answered with
+// NO_ADDITIONAL_SAS (the peer keeps the IKE SA until it expires or re-authenticates), and the
+// simultaneous-rekey collision of 2.8.1 (both rekeys complete; each side then deletes its
+// own old pair, leaving one redundant CHILD SA until its lifetime ends).
 #include "controlplane/ike/engine_config.h"
 #include "controlplane/ike/tasks/child_exchange.h"
 
@@ -25,15 +34,23 @@ bool make_nonce(TaskContext& ctx, std::vector<uint8_t>& nonce) {
 
 class CreateChildInitiator final : public Task {
 public:
-    explicit CreateChildInitiator(ChildRequest req) : Task(Role::initiator) {
+    CreateChildInitiator(ChildRequest req, uint32_t rekey) : Task(Role::initiator), rekey_(rekey) {
         ci_.req = std::move(req);
         ci_.with_pfs = true;
     }
     ExchangeType exchange() const override { return ExchangeType::create_child_sa; }
     const char* name() const override { return "CREATE_CHILD_SA"; }
 
-    TaskStatus build(TaskContext& ctx, IkeSa&, std::vector<Payload>& out) override {
+    TaskStatus build(TaskContext& ctx, IkeSa& sa, std::vector<Payload>& out) override {
         if (ni_.empty() && !make_nonce(ctx, ni_)) return TaskStatus::failed;
+        auto old = sa.children.find(rekey_);
+        if (rekey_ != 0 && old == sa.children.end()) rekey_ = 0;   // deleted meanwhile: a fresh CHILD SA
+        if (rekey_ != 0) {
+            NotifyPayload n = NotifyPayload::make(NotifyType::rekey_sa);
+            n.protocol = ProtocolId::esp;
+            n.spi = spi_bytes(old->second.inbound_spi);
+            out.push_back(Payload::of(std::move(n)));
+        }
         std::vector<Payload> child;
         if (!add_child_request(ctx, ci_, child)) return TaskStatus::failed;
         out.push_back(std::move(child[0]));   // SA
@@ -49,7 +66,13 @@ public:
             ctx.child_failed(sa, ci_.req.policy, NotifyType::invalid_syntax);
             return TaskStatus::done;
         }
-        finish_child_request(ctx, sa, ci_, in, ni_, nr ? crypto::ByteView(nr->data) : crypto::ByteView());
+        const uint32_t id = finish_child_request(ctx, sa, ci_, in, ni_, nr ? crypto::ByteView(nr->data) : crypto::ByteView());
+        auto old = sa.children.find(rekey_);
+        if (id != 0 && rekey_ != 0 && old != sa.children.end()) {
+            // The new pair is up in both directions: retire the old one.
+            old->second.state = ChildState::rekeyed;
+            ctx.enqueue(sa, make_delete_child({rekey_}, DownReason::replaced));
+        }
         return TaskStatus::done;
     }
 
@@ -57,6 +80,7 @@ public:
 
 private:
     ChildInitiation ci_;
+    uint32_t rekey_ = 0;
     std::vector<uint8_t> ni_;
 };
 
@@ -74,9 +98,26 @@ public:
             return TaskStatus::done;
         }
         const bool ike_rekey = !sap->proposals.empty() && sap->proposals[0].protocol == ProtocolId::ike;
-        if (ike_rekey || find_notify(in, NotifyType::rekey_sa)) {
+        if (ike_rekey) {
             out_.push_back(Payload::of(NotifyPayload::make(NotifyType::no_additional_sas)));
             return TaskStatus::done;
+        }
+        uint32_t old = 0;
+        if (const auto* r = find_notify(in, NotifyType::rekey_sa)) {
+            ChildSa* c = r->protocol == ProtocolId::esp ? sa.child_by_outbound_spi(spi32(r->spi)) : nullptr;
+            if (!c) {
+                NotifyPayload n = NotifyPayload::make(NotifyType::child_sa_not_found);
+                n.protocol = r->protocol;
+                n.spi = r->spi;
+                out_.push_back(Payload::of(std::move(n)));
+                return TaskStatus::done;
+            }
+            if (c->state == ChildState::deleting) {
+                // 2.25.1: a rekey of a CHILD SA we are deleting.
+                out_.push_back(Payload::of(NotifyPayload::make(NotifyType::temporary_failure)));
+                return TaskStatus::done;
+            }
+            old = c->id;
         }
         if (!make_nonce(ctx, nr_)) {
             out_.push_back(Payload::of(NotifyPayload::make(NotifyType::no_additional_sas)));
@@ -91,6 +132,8 @@ public:
         out_.push_back(std::move(child[0]));   // SA
         out_.push_back(Payload::of(NoncePayload{nr_}));
         for (size_t i = 1; i < child.size(); ++i) out_.push_back(std::move(child[i]));
+        // The old pair stays until the initiator deletes it (1.3.3).
+        if (old != 0) sa.children.at(old).state = ChildState::rekeyed;
         return TaskStatus::done;
     }
 
@@ -111,7 +154,9 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Task> make_create_child(ChildRequest child) { return std::make_unique<CreateChildInitiator>(std::move(child)); }
+std::unique_ptr<Task> make_create_child(ChildRequest child, uint32_t rekey_child_id) {
+    return std::make_unique<CreateChildInitiator>(std::move(child), rekey_child_id);
+}
 std::unique_ptr<Task> make_create_child_responder() { return std::make_unique<CreateChildResponder>(); }
 
 }  // namespace tandem::ike

@@ -101,8 +101,9 @@ std::unique_ptr<Task> make_delete_child(std::vector<uint32_t> child_ids, DownRea
 std::unique_ptr<Task> make_delete_ike(DownReason why);
 std::unique_ptr<Task> make_liveness_check();
 std::unique_ptr<Task> make_informational_responder();
-// CREATE_CHILD_SA: a new CHILD SA (initiator), or the responder to any CREATE_CHILD_SA.
-std::unique_ptr<Task> make_create_child(ChildRequest child);
+// CREATE_CHILD_SA: a new CHILD SA (initiator), a rekey of CHILD SA `rekey_child_id` (its
+// negotiated selectors are in `child.policy`), or the responder to any CREATE_CHILD_SA.
+std::unique_ptr<Task> make_create_child(ChildRequest child, uint32_t rekey_child_id = 0);
 std::unique_ptr<Task> make_create_child_responder();
 
 }  // namespace tandem::ike
