@@ -81,6 +81,11 @@ IkeSa& Engine::create_sa(Role role, std::shared_ptr<const PeerPolicy> peer, cons
     return ref;
 }
 
+bool Engine::alive(const IkeSa& sa) const {
+    auto it = sas_.find(sa.local_spi());
+    return it != sas_.end() && it->second.get() == &sa;
+}
+
 IkeSa* Engine::find_sa(uint32_t id) {
     for (auto& [spi, sa] : sas_) {
         if (sa->id == id) return sa.get();
@@ -176,7 +181,7 @@ void Engine::enqueue(IkeSa& sa, std::unique_ptr<Task> task) {
 }
 
 void Engine::start_next(IkeSa& sa) {
-    if (sa.active || sa.queue.empty()) return;
+    if (!alive(sa) || sa.active || sa.queue.empty()) return;
     // Only IKE_SA_INIT and IKE_AUTH run before the IKE SA is established.
     const ExchangeType next = sa.queue.front()->exchange();
     const bool setup = next == ExchangeType::ike_sa_init || next == ExchangeType::ike_auth;
@@ -349,6 +354,7 @@ void Engine::established(IkeSa& sa) {
     sa.last_heard = now();
     log("ike: " + sa.peer->name + ": IKE SA " + std::to_string(sa.id) + " established with " + where(sa.remote));
     if (cb_.ike_up) cb_.ike_up(ike_event(sa));
+    if (!alive(sa)) return;
     IkeSa* p = &sa;
     if (sa.peer->ike_lifetime_seconds != 0) {
         sa.lifetime_timer = timers_.schedule(std::chrono::seconds(sa.peer->ike_lifetime_seconds), [this, p] {
@@ -367,7 +373,7 @@ void Engine::established(IkeSa& sa) {
 
 void Engine::arm_dpd(IkeSa& sa) {
     const loop::Duration interval = sa.peer->dpd_interval;
-    if (interval.count() == 0) return;
+    if (interval.count() == 0 || !alive(sa)) return;
     IkeSa* p = &sa;
     const loop::Time due = sa.last_heard + interval;
     sa.dpd_timer = timers_.schedule_at(due > now() ? due : now() + interval, [this, p] {
@@ -379,13 +385,13 @@ void Engine::arm_dpd(IkeSa& sa) {
             start_next(s);
             s.last_heard = now();   // the check itself covers the next interval
         }
-        if (sas_.contains(s.local_spi())) arm_dpd(s);
+        if (alive(s)) arm_dpd(s);
     });
 }
 
 void Engine::arm_keepalive(IkeSa& sa) {
     // RFC 3948 4: only the side behind the NAT keeps the mapping alive.
-    if (!sa.nat_local || sa.peer->nat_keepalive.count() == 0) return;
+    if (!sa.nat_local || sa.peer->nat_keepalive.count() == 0 || !alive(sa)) return;
     IkeSa* p = &sa;
     sa.keepalive_timer = timers_.schedule(sa.peer->nat_keepalive, [this, p] {
         send_datagram(p->local, p->remote, {0xff});
@@ -394,7 +400,7 @@ void Engine::arm_keepalive(IkeSa& sa) {
 }
 
 void Engine::arm_child_lifetime(IkeSa& sa, ChildSa& child) {
-    if (child.policy.lifetime_seconds == 0) return;
+    if (child.policy.lifetime_seconds == 0 || !alive(sa)) return;
     IkeSa* p = &sa;
     const uint32_t id = child.id;
     const auto lifetime = std::chrono::seconds(child.policy.lifetime_seconds);

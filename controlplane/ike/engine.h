@@ -151,6 +151,8 @@ private:
     void switch_to_natt(IkeSa& sa);
     ChildSaEvent child_event(const IkeSa& sa, const ChildSa& child, DownReason why = DownReason::deleted_locally) const;
     IkeSaEvent ike_event(const IkeSa& sa, DownReason why = DownReason::deleted_locally) const;
+    // Whether `sa` is still in the table (a callback may have destroyed it meanwhile).
+    bool alive(const IkeSa& sa) const;
     IkeSa* find_sa(uint32_t id);
     IkeSa* sa_of_child(uint32_t child_id);
     uint64_t new_ike_spi();
