@@ -7,49 +7,22 @@
 // too that every object of an output has the same keys.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <unistd.h>
 
 #include "common/config/load.h"
 #include "controlplane/show/show.h"
+#include "tests/controlplane/show/golden.h"
 
 namespace tandem::show {
 namespace {
 
 namespace fs = std::filesystem;
-
-fs::path source_dir() {
-    const char* s = std::getenv("TANDEM_SOURCE_DIR");
-    return s ? fs::path(s) : fs::path(".");
-}
+using namespace tandem::show::testing;
 
 config::Config load(const std::string& relative) {
     auto loaded = config::load_config_file((source_dir() / relative).string());
     EXPECT_TRUE(loaded.ok()) << relative << ":\n" << loaded.diags.str();
     return loaded.config;
-}
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-// Parses `text` with Python's json module; "" when valid, else the reason.
-std::string python_json_check(const std::string& text) {
-    if (access("/usr/bin/python3", X_OK) != 0) return "";
-    const fs::path tmp = fs::temp_directory_path() / ("tandem-show-json-" + std::to_string(getpid()));
-    std::ofstream(tmp, std::ios::binary) << text;
-    const std::string cmd =
-        "/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert isinstance(d, list); "
-        "assert len(set(tuple(o) for o in d)) <= 1, \"objects differ in their keys\"' < " + tmp.string();
-    const int rc = std::system(cmd.c_str());
-    fs::remove(tmp);
-    return rc == 0 ? "" : "python3 json check failed";
 }
 
 struct Case {
@@ -106,18 +79,12 @@ class ShowGolden : public ::testing::TestWithParam<Case> {};
 TEST_P(ShowGolden, MatchesGoldenFile) {
     const Case& c = GetParam();
     const config::Config cfg = load(c.path);
-    const bool update = std::getenv("TANDEM_UPDATE_GOLDEN") != nullptr;
     for (bool json : {false, true}) {
         auto r = run(cfg, c, json);
         ASSERT_TRUE(r.ok()) << r.error().message;
         const fs::path golden =
             source_dir() / "tests/data/show" / c.config / (golden_name(c) + (json ? ".json" : ".txt"));
-        if (update) {
-            fs::create_directories(golden.parent_path());
-            std::ofstream(golden, std::ios::binary) << *r;
-        }
-        ASSERT_TRUE(fs::exists(golden)) << golden;
-        EXPECT_EQ(*r, read_file(golden)) << golden;
+        expect_golden(*r, golden);
         if (json) {
             EXPECT_EQ(python_json_check(*r), "") << *r;
         }
