@@ -33,6 +33,8 @@ std::pair<std::string, std::string> split_type(std::string_view name) {
 
 }  // namespace
 
+bool abbreviates(std::string_view typed, std::string_view word) { return is_prefix_of(typed, word); }
+
 Result<Filter> parse_filter(const std::vector<std::string>& args, std::string_view command, bool allow_interface) {
     Filter f;
     if (args.empty()) return f;

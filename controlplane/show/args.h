@@ -21,6 +21,9 @@ struct Filter {
     std::string value;  // the interface as typed, or the tag
 };
 
+// Whether `typed` abbreviates the keyword `word` (lower case): a non-empty prefix, in any case.
+bool abbreviates(std::string_view typed, std::string_view word);
+
 // `command` names the command in messages ("show crypto map"); `allow_interface` adds
 // `interface IF` to `tag NAME`.
 Result<Filter> parse_filter(const std::vector<std::string>& args, std::string_view command, bool allow_interface);
