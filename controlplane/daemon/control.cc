@@ -38,23 +38,43 @@ Result<std::unique_ptr<Control>> Control::create(loop::EventLoop& loop, const Co
 
     std::string dp_path = options.dataplane_socket.empty() ? c->config_->dataplane.api_socket : options.dataplane_socket;
     DataplaneLink::Handlers h;
-    h.on_up = [ctl = c.get()] { ctl->on_dataplane_up(); };
+    Control* ctl = c.get();
+    h.on_up = [ctl] { ctl->on_dataplane_up(); };
+    h.on_acquire = [ctl](const dpapi::Acquire& a) {
+        if (ctl->ike_) ctl->ike_->on_acquire(a);
+    };
     c->dataplane_ = std::make_unique<DataplaneLink>(loop, dp_path, std::move(h));
+    auto ike = IkeService::create(loop, *c->dataplane_, c->policies_, [ctl](uint16_t port) { return ctl->push_port(port); },
+                                  *c->config_, options.ike_port, options.natt_port);
+    if (!ike) return Error("IKE: " + ike.error().message);
+    c->ike_ = std::move(*ike);
     c->dataplane_->start();
     return c;
 }
 
-Control::~Control() = default;
+Control::~Control() {
+    ike_.reset();  // its engine may still talk to the dataplane link
+}
 
 void Control::on_dataplane_up() {
+    // SAs first: a PROTECT rule whose SA is missing would only raise ACQUIREs.
+    if (ike_) ike_->on_dataplane_up();
     if (auto r = push_policies(); !r) syslog(LOG_ERR, "policy: %s", r.error().message.c_str());
+}
+
+Result<void> Control::push_port(uint16_t port) {
+    auto it = policies_.rules().find(port);
+    if (it == policies_.rules().end()) return {};
+    auto r = dataplane_->call([&](dpapi::Client& c) { return c.set_policies(port, it->second); });
+    if (!r) return r.error();
+    if (!r->ok()) return Error("the dataplane refused the policy of port " + std::to_string(port) + ": " + r->error_text());
+    syslog(LOG_INFO, "policy: port %u: %zu rules installed", port, it->second.size());
+    return {};
 }
 
 Result<void> Control::push_policies() {
     for (const auto& [port, rules] : policies_.rules()) {
-        auto r = dataplane_->call([&](dpapi::Client& c) { return c.set_policies(port, rules); });
-        if (!r) return r.error();
-        if (!r->ok()) return Error("the dataplane refused the policy of port " + std::to_string(port) + ": " + r->error_text());
+        if (auto r = push_port(port); !r) return r;
     }
     return {};
 }
@@ -70,6 +90,7 @@ Result<std::string> Control::reload() {
     const bool changed = !(loaded.config == *config_);
     config_ = std::make_unique<config::Config>(std::move(loaded.config));
     policies_ = std::move(next);
+    if (auto r = ike_->reconfigure(*config_); !r) syslog(LOG_ERR, "reload: IKE: %s", r.error().message.c_str());
     ++reloads_;
     std::string out = changed ? "Configuration reloaded from " + options_.config_path + "\n"
                               : "Configuration unchanged (" + options_.config_path + ")\n";

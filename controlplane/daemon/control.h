@@ -19,6 +19,7 @@
 #include "controlplane/cli/cli_server.h"
 #include "controlplane/cli/command_registry.h"
 #include "controlplane/daemon/dataplane_link.h"
+#include "controlplane/daemon/ike_service.h"
 #include "controlplane/daemon/policy_sync.h"
 #include "controlplane/loop/event_loop.h"
 
@@ -28,6 +29,8 @@ struct ControlOptions {
     std::string config_path;
     std::string control_socket;    // empty: the configuration's control.socket
     std::string dataplane_socket;  // empty: the configuration's dataplane.api_socket
+    uint16_t ike_port = 500;       // tests may move IKE off the well-known ports
+    uint16_t natt_port = 4500;
 };
 
 class Control {
@@ -40,6 +43,7 @@ public:
     const config::Config& config() const { return *config_; }
     cli::CommandRegistry& commands() { return commands_; }
     DataplaneLink& dataplane() { return *dataplane_; }
+    IkeService& ike() { return *ike_; }
     const PolicySet& policies() const { return policies_; }
 
     // Re-reads the configuration file. The answer says what happened, for the operator.
@@ -50,6 +54,7 @@ private:
     void register_commands();
     void on_dataplane_up();
     Result<void> push_policies();
+    Result<void> push_port(uint16_t port);
 
     loop::EventLoop& loop_;
     ControlOptions options_;
@@ -58,6 +63,7 @@ private:
     std::unique_ptr<cli::CliServer> cli_;
     std::unique_ptr<DataplaneLink> dataplane_;
     PolicySet policies_;
+    std::unique_ptr<IkeService> ike_;
     loop::Time started_{};
     uint64_t reloads_ = 0;
 };

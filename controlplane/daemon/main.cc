@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -22,6 +23,7 @@ Options:
   --control-socket PATH        Where tandemctl connects (default: control.socket of CONFIG,
                                /run/tandem/control.sock).
   --dataplane-socket PATH      tandem-dataplane's API socket (default: dataplane.api_socket).
+  --ike-ports PORT,PORT        UDP ports for IKE and NAT-T (default 500,4500; for tests).
   --stderr                     Log to standard error as well as syslog.
   -h, --help                   This text.
 
@@ -51,6 +53,16 @@ int main(int argc, char** argv) {
             value(opts.control_socket);
         } else if (a == "--dataplane-socket") {
             value(opts.dataplane_socket);
+        } else if (a == "--ike-ports") {
+            std::string v;
+            value(v);
+            unsigned x = 0, y = 0;
+            if (std::sscanf(v.c_str(), "%u,%u", &x, &y) != 2 || x == 0 || y == 0 || x > 65535 || y > 65535) {
+                std::cerr << "tandem-control: --ike-ports takes two port numbers, e.g. 500,4500\n";
+                return 2;
+            }
+            opts.ike_port = static_cast<uint16_t>(x);
+            opts.natt_port = static_cast<uint16_t>(y);
         } else if (a == "--stderr") {
             to_stderr = true;
         } else {

@@ -10,7 +10,13 @@
 // The dataplane port of an interface is its position among the configuration's interfaces that
 // have a `port` (the order tandem-dataplane opens them in).
 //
-// sync() pushes every port's rule set (POLICY_SET replaces a port's whole list atomically) when
+// Dynamic crypto maps contribute no rule until a CHILD SA is negotiated through them; then
+// add_dynamic() inserts PROTECT rules for the negotiated selectors at the dynamic entry's place in
+// the map's sequence order, under a policy id of their own (the SA's outbound serves it), and
+// remove_dynamic() takes them out when the SA goes. Internally every entry's sequence number is
+// scaled by 2^16 so the SA rules of one dynamic entry sort between it and the next entry.
+//
+// The daemon pushes every port's rule set (POLICY_SET replaces a port's whole list atomically) when
 // the link comes up and after a reload; a port whose interface no longer has a crypto map gets an
 // empty list (forward in the clear).
 #pragma once
@@ -52,7 +58,33 @@ public:
     const PolicyEntry* entry(const std::string& map, uint32_t seq) const;
     const std::vector<PolicyEntry>& entries() const { return entries_; }
 
+    // A dynamic CHILD SA's rules: local -> remote selectors (address ranges, one protocol and
+    // port range each) under crypto map `map` entry `seq` on `interface`. Returns the policy id.
+    struct DynamicSelectors {
+        Ipv4Address local_first, local_last, remote_first, remote_last;
+        uint8_t protocol = 0;
+        PortRange local_ports, remote_ports;
+    };
+    Result<uint32_t> add_dynamic(const std::string& map, uint32_t seq, const std::string& interface,
+                                 const DynamicSelectors& sel);
+    void remove_dynamic(uint32_t policy_id);
+    std::optional<uint16_t> port_of(const std::string& interface) const;
+
 private:
+    struct Dynamic {
+        uint32_t policy_id;
+        std::string map;
+        uint32_t seq;
+        std::string interface;
+        DynamicSelectors sel;
+    };
+    Result<void> flatten_all();
+    std::vector<config::InterfacePolicy> compiled_;
+    std::map<uint16_t, bool> ports_;
+    std::map<std::string, uint16_t> port_of_;
+    std::vector<Dynamic> dynamic_;
+    std::vector<uint32_t> free_ids_;  // released dynamic ids, reused (ids index dataplane arrays)
+
     uint32_t id_for(const std::string& map, uint32_t seq);
 
     std::map<std::pair<std::string, uint32_t>, uint32_t> ids_;  // never shrinks: ids stay stable

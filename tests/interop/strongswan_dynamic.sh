@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Interop: strongSwan (charon, kernel-libipsec) initiates to Tandem's dynamic crypto map, and
+# traffic flows remote host -> strongSwan -> tandem-dataplane -> inside host and back.
+#
+#   $1: build dir    $2: proposal family: gcm (aes128gcm16-prfsha256-ecp256, ESP aes128gcm16)
+#                                         or cbc (aes256-sha256-modp2048, ESP aes128-sha256)
+#
+# Checks: the CHILD SA comes up (swanctl --list-sas and tandemctl show dataplane policies), pings
+# in both directions pass through the tunnel with no loss, the dataplane's SA counters count them,
+# the dynamic SA's PROTECT rule is installed with it; a swanctl --terminate deletes the SAs in the
+# dataplane again. See lib.sh for the topology.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+family=${2:-gcm}
+case "$family" in
+    gcm) ike_prop=aes128gcm16-prfsha256-ecp256; esp_prop=aes128gcm16 ;;
+    cbc) ike_prop=aes256-sha256-modp2048; esp_prop=aes128-sha256 ;;
+    *) echo "unknown family $family"; exit 2 ;;
+esac
+interop_init "$1"
+
+tandem_config "crypto_maps:
+  cmap:
+    - seq: 100
+      dynamic: dmap
+dynamic_maps:
+  dmap:
+    - seq: 10
+      transform_sets: [gcm, cbc]
+      reverse_route: true" "transform_sets:
+  gcm:
+    esp: aes-gcm-128
+  cbc:
+    esp: aes-cbc-128
+    integrity: sha256
+ike:
+  keys:
+    - peer: 0.0.0.0/0
+      key: interop-secret-1
+# Until reverse route injection installs it, the route to the remote site is configured.
+routes:
+  - prefix: 10.2.0.0/16
+    next_hop: 192.0.2.2"
+
+mkdir -p "$work/sw/swanctl"
+cat > "$work/sw/swanctl/swanctl.conf" <<CONF
+connections {
+    tandem {
+        version = 2
+        local_addrs = 192.0.2.2
+        remote_addrs = 192.0.2.1
+        proposals = $ike_prop
+        local { auth = psk
+                id = 192.0.2.2 }
+        remote { auth = psk
+                 id = 192.0.2.1 }
+        children {
+            net {
+                local_ts = 10.2.1.0/24
+                remote_ts = 10.1.1.0/24
+                esp_proposals = $esp_prop
+                mode = tunnel
+            }
+        }
+    }
+}
+secrets {
+    ike-tandem { id = 192.0.2.1
+                 secret = interop-secret-1 }
+}
+CONF
+
+start_tandem
+start_charon
+
+swan --initiate --child net --ike tandem --timeout 20 > "$work/initiate.log" 2>&1 || fail "swanctl --initiate: $(tail -20 "$work/initiate.log")"
+swan --list-sas > "$work/sas.txt"
+grep -q "INSTALLED" "$work/sas.txt" || fail "no CHILD SA in strongSwan: $(cat "$work/sas.txt")"
+
+dpctl show sa > "$work/dp-sa.txt"
+[ "$(grep -c "spi" "$work/dp-sa.txt")" -ge 2 ] || fail "the dataplane has no SA pair: $(cat "$work/dp-sa.txt")"
+dpctl show policies | grep -q "10.1.1.0/24.*10.2.1.0/24" || fail "no PROTECT rule for the dynamic SA: $(dpctl show policies)"
+
+diag() {  # dataplane state for a failure message
+    { echo "--- dp show sa"; dpctl show sa; echo "--- dp drops"; dpctl show stats drops; echo "--- dp policies"; dpctl show policies;
+      echo "--- dp routes"; dpctl show routes; echo "--- swanctl"; swan --list-sas; } 2>&1
+}
+ip netns exec "$T-rh" ping -c 5 -i 0.2 -W 2 10.1.1.10 > "$work/ping1.txt" || fail "remote -> inside: $(cat "$work/ping1.txt"; diag)"
+grep -q " 0% packet loss" "$work/ping1.txt" || fail "remote -> inside lost packets: $(cat "$work/ping1.txt")"
+ip netns exec "$T-ih" ping -c 5 -i 0.2 -W 2 10.2.1.10 > "$work/ping2.txt" || fail "inside -> remote: $(cat "$work/ping2.txt"; diag)"
+grep -q " 0% packet loss" "$work/ping2.txt" || fail "inside -> remote lost packets: $(cat "$work/ping2.txt")"
+
+dpctl show sa > "$work/dp-sa2.txt"
+echo "--- dataplane SAs after traffic"; cat "$work/dp-sa2.txt"
+swan --list-sas | grep -E "bytes_i|in |out " | head -4 || true
+
+swan --terminate --ike tandem --timeout 10 > "$work/terminate.log" 2>&1 || fail "swanctl --terminate"
+wait_for "the dataplane SAs to go" 50 sh -c "! '$build/controlplane/ctl/tandemctl' dp --socket '$work/dp.sock' show sa | grep -q spi"
+dpctl show policies | grep -q "10.1.1.0/24.*10.2.1.0/24" && fail "the dynamic PROTECT rule outlived its SA"
+echo "PASS ($family)"
