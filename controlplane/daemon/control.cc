@@ -6,6 +6,7 @@
 
 #include "common/config/ios_render.h"
 #include "common/config/load.h"
+#include "controlplane/show/live.h"
 #include "controlplane/show/show.h"
 
 namespace tandem::control {
@@ -104,6 +105,44 @@ Result<std::string> Control::reload() {
     return out;
 }
 
+std::vector<show::IpsecSaView> Control::ipsec_views() {
+    std::vector<show::IpsecSaView> views;
+    std::vector<uint32_t> ids;
+    for (const auto& sa : ike_->engine().snapshot()) {
+        for (const auto& child : sa.children) {
+            auto v = show::ipsec_sa_view(sa, child);
+            if (const auto* d = ike_->ike_policies().dynamic_template(child.tag)) {
+                v.map = d->map;
+                v.map_seq = d->map_seq;
+                v.interface = d->interface;
+            } else if (const auto* e = policies_.entry(child.tag)) {
+                v.map = e->map;
+                v.map_seq = e->seq;
+                v.interface = e->interface;
+            }
+            if (auto it = ike_->installed().find(child.id); it != ike_->installed().end()) {
+                v.lifetime_kilobytes = it->second.event.inbound.lifetime.hard_bytes / 1024;
+                v.replay_window = it->second.event.inbound.replay_window;
+                ids.push_back(it->second.in_id);
+                if (it->second.out_id) ids.push_back(it->second.out_id);
+            }
+            views.push_back(std::move(v));
+        }
+    }
+    if (ids.empty() || !dataplane_->up()) return views;
+    auto stats = dataplane_->call([&](dpapi::Client& c) { return c.sa_stats(ids); });
+    if (!stats) return views;
+    std::map<uint32_t, dpapi::SaStats> by_id;
+    for (const auto& st : *stats) by_id[st.sa_id] = st;
+    for (auto& v : views) {
+        auto it = ike_->installed().find(v.child.id);
+        if (it == ike_->installed().end()) continue;
+        if (auto s = by_id.find(it->second.in_id); s != by_id.end()) v.inbound = s->second;
+        if (auto s = by_id.find(it->second.out_id); it->second.out_id && s != by_id.end()) v.outbound = s->second;
+    }
+    return views;
+}
+
 void Control::register_commands() {
     commands_.add("show version", "", "Tandem version, uptime and configuration file",
                   [this](const cli::Request&) -> Result<std::string> {
@@ -136,6 +175,39 @@ void Control::register_commands() {
                   [this](const cli::Request& r) { return show::show_crypto_map(*config_, r.args, r.json); });
     commands_.add("show crypto dynamic-map", "[tag NAME]", "Dynamic crypto map templates",
                   [this](const cli::Request& r) { return show::show_dynamic_map(*config_, r.args, r.json); });
+    commands_.add("show crypto ikev2 sa", "[detail]", "IKEv2 SAs",
+                  [this](const cli::Request& r) {
+                      std::vector<show::IkeSaView> views;
+                      for (auto& sa : ike_->engine().snapshot())
+                          views.push_back(show::IkeSaView{std::move(sa), config_->ike.lifetime_seconds.value_or(86400)});
+                      return show::show_ikev2_sa(views, r.args, r.json);
+                  });
+    commands_.add("show crypto ipsec sa", "[map NAME | address | identity | peer ADDR] [detail]",
+                  "IPsec SAs with the dataplane's counters",
+                  [this](const cli::Request& r) { return show::show_ipsec_sa(ipsec_views(), r.args, r.json); });
+    commands_.add("clear crypto sa", "[peer ADDR]", "Delete IPsec SAs (all, or those with one peer)",
+                  [this](const cli::Request& r) -> Result<std::string> {
+                      std::optional<Ipv4Address> peer;
+                      if (r.args.size() == 2 && r.args[0] == "peer") {
+                          auto a = Ipv4Address::parse(r.args[1]);
+                          if (!a) return Error("invalid peer address '" + r.args[1] + "'");
+                          peer = *a;
+                      } else if (!r.args.empty()) {
+                          return Error("invalid input '" + r.args[0] + "': expected peer ADDR");
+                      }
+                      size_t n = 0;
+                      for (const auto& sa : ike_->engine().snapshot()) {
+                          if (peer && sa.remote.address != *peer) continue;
+                          for (const auto& c : sa.children) n += ike_->engine().delete_child(c.id) ? 1 : 0;
+                      }
+                      return std::to_string(n) + " IPsec SA pair(s) deleted\n";
+                  });
+    commands_.add("clear crypto ikev2 sa", "", "Delete every IKEv2 SA and its IPsec SAs",
+                  [this](const cli::Request&) -> Result<std::string> {
+                      size_t n = 0;
+                      for (const auto& sa : ike_->engine().snapshot()) n += ike_->engine().delete_ike(sa.id) ? 1 : 0;
+                      return std::to_string(n) + " IKEv2 SA(s) deleted\n";
+                  });
     commands_.add("reload", "", "Re-read the configuration file (refused with its errors if invalid)",
                   [this](const cli::Request&) { return reload(); });
 }

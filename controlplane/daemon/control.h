@@ -22,6 +22,7 @@
 #include "controlplane/daemon/ike_service.h"
 #include "controlplane/daemon/policy_sync.h"
 #include "controlplane/loop/event_loop.h"
+#include "controlplane/show/live.h"
 
 namespace tandem::control {
 
@@ -52,6 +53,7 @@ public:
 private:
     Control(loop::EventLoop& loop, ControlOptions options) : loop_(loop), options_(std::move(options)) {}
     void register_commands();
+    std::vector<show::IpsecSaView> ipsec_views();
     void on_dataplane_up();
     Result<void> push_policies();
     Result<void> push_port(uint16_t port);

@@ -91,9 +91,16 @@ grep -q " 0% packet loss" "$work/ping1.txt" || fail "remote -> inside lost packe
 ip netns exec "$T-ih" ping -c 5 -i 0.2 -W 2 10.2.1.10 > "$work/ping2.txt" || fail "inside -> remote: $(cat "$work/ping2.txt"; diag)"
 grep -q " 0% packet loss" "$work/ping2.txt" || fail "inside -> remote lost packets: $(cat "$work/ping2.txt")"
 
-dpctl show sa > "$work/dp-sa2.txt"
-echo "--- dataplane SAs after traffic"; cat "$work/dp-sa2.txt"
-swan --list-sas | grep -E "bytes_i|in |out " | head -4 || true
+# The operator's view: IKE SA READY, and the CHILD SA's live counters from the dataplane.
+tctl show crypto ikev2 sa > "$work/ikev2.txt" || fail "show crypto ikev2 sa"
+grep -q "192.0.2.2/4500.*READY" "$work/ikev2.txt" || fail "show crypto ikev2 sa: $(cat "$work/ikev2.txt")"
+tctl show crypto ipsec sa > "$work/ipsec.txt" || fail "show crypto ipsec sa"
+echo "--- tandemctl show crypto ipsec sa"; cat "$work/ipsec.txt"
+encaps=$(sed -n 's/.*#pkts encaps: \([0-9]*\).*/\1/p' "$work/ipsec.txt" | head -1)
+decaps=$(sed -n 's/.*#pkts decaps: \([0-9]*\).*/\1/p' "$work/ipsec.txt" | head -1)
+[ "${encaps:-0}" -ge 10 ] && [ "${decaps:-0}" -ge 10 ] || fail "show crypto ipsec sa does not count the pings (encaps ${encaps:-none}, decaps ${decaps:-none})"
+tctl show crypto ipsec sa --json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d) == 1, d' ||
+    fail "show crypto ipsec sa --json"
 
 swan --terminate --ike tandem --timeout 10 > "$work/terminate.log" 2>&1 || fail "swanctl --terminate"
 wait_for "the dataplane SAs to go" 50 sh -c "! '$build/controlplane/ctl/tandemctl' dp --socket '$work/dp.sock' show sa | grep -q spi"
