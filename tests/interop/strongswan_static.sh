@@ -3,6 +3,8 @@
 # protects inside -> remote traffic; the first packet raises an ACQUIRE in tandem-dataplane and
 # tandem-control negotiates with strongSwan, which only responds. Then strongSwan rekeys the CHILD
 # SA while pings flow every 50 ms, and none may be lost (make-before-break on both sides).
+# Then tandem-control is killed: forwarding goes on (non-stop forwarding); a new tandem-control
+# deletes the SAs it cannot know the keys of, and renegotiates on the next ACQUIRE.
 #
 #   $1: build dir. See lib.sh for the topology.
 set -euo pipefail
@@ -86,4 +88,23 @@ grep -q " 0% packet loss" "$work/ping2.txt" && ! grep -q "DUP" "$work/ping2.txt"
 new_sas=$(dpctl show sa | grep -o "spi: 0x[0-9A-F]*" | sort | tr '\n' ' ')
 [ -n "$new_sas" ] && [ "$new_sas" != "$old_sas" ] || fail "the CHILD SA was not rekeyed ($old_sas -> $new_sas)"
 [ "$(dpctl show sa | grep -c "esp sa")" -eq 2 ] || fail "the old SA pair outlived the rekey: $(dpctl show sa)"
+# Non-stop forwarding: tandem-control dies; the dataplane keeps forwarding with its tables.
+ctl_pid=$(pgrep -f "tandem-control -c $work/gw.yaml" -n)
+kill -KILL "$ctl_pid"
+ip netns exec "$T-ih" ping -c 20 -i 0.05 -W 1 10.2.1.10 > "$work/ping3.txt" || true
+grep -q " 0% packet loss" "$work/ping3.txt" || fail "forwarding stopped with the control plane: $(tail -3 "$work/ping3.txt")"
+
+# A new tandem-control reconciles: the SAs it did not negotiate go (their keys died with the old
+# process), the next packet raises an ACQUIRE and Tandem negotiates again (INITIAL_CONTACT makes
+# strongSwan drop its old IKE SA).
+rm -f "$work/ctl.sock"
+ip netns exec "$T-gw" "$build/controlplane/daemon/tandem-control" -c "$work/gw.yaml" --stderr > "$work/control2.log" 2>&1 &
+pids+=($!)
+wait_for "the restarted tandem-control" 100 test -S "$work/ctl.sock"
+grep -q "deleting 2 SAs this tandem-control did not negotiate" "$work/control2.log" ||
+    wait_for "the stale SAs to be deleted" 50 grep -q "did not negotiate" "$work/control2.log"
+ip netns exec "$T-ih" ping -c 12 -i 0.25 -W 1 10.2.1.10 > "$work/ping4.txt" || true
+received=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$work/ping4.txt")
+[ "${received:-0}" -ge 8 ] || fail "no traffic after the control-plane restart: $(cat "$work/ping4.txt"; tail -20 "$work/control2.log")"
+[ "$(swan --list-sas | grep -c ESTABLISHED)" -eq 1 ] || fail "strongSwan kept a stale IKE SA: $(swan --list-sas)"
 echo "PASS"
