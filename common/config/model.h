@@ -321,6 +321,7 @@ struct DataplaneSettings {
 struct BirdSettings {
     SourcePos pos;
     FieldPositions fields;
+    bool enabled = false;  // tandem-control hands RRI routes to BIRD only when set
     std::string socket = "/run/bird/bird.ctl";
     std::string include_file = "/etc/tandem/bird-rri.conf";
     std::string protocol = "rri";

@@ -297,6 +297,7 @@ void dataplane(YAML::Emitter& e, const DataplaneSettings& s) {
 void bird(YAML::Emitter& e, const BirdSettings& s) {
     const BirdSettings d;
     e << YAML::BeginMap;
+    if (s.enabled != d.enabled) key(e, "enabled") << s.enabled;
     if (s.socket != d.socket) str(key(e, "socket"), s.socket);
     if (s.include_file != d.include_file) str(key(e, "include_file"), s.include_file);
     if (s.protocol != d.protocol) str(key(e, "protocol"), s.protocol);

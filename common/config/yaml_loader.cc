@@ -250,9 +250,10 @@ void read_dataplane(Reader& r, const Field& f, DataplaneSettings& d) {
 }
 
 void read_bird(Reader& r, const Field& f, BirdSettings& b) {
-    auto m = r.mapping(f, {"socket", "include_file", "protocol"});
+    auto m = r.mapping(f, {"enabled", "socket", "include_file", "protocol"});
     if (!m) return;
     b.pos = f.pos;
+    if (auto x = m->get("enabled", b.fields)) set_if(b.enabled, r.boolean(*x));
     if (auto x = m->get("socket", b.fields)) set_if(b.socket, r.nonempty_string(*x));
     if (auto x = m->get("include_file", b.fields)) set_if(b.include_file, r.nonempty_string(*x));
     if (auto x = m->get("protocol", b.fields)) set_if(b.protocol, r.nonempty_string(*x));

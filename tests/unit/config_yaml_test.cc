@@ -348,6 +348,7 @@ Config full_config() {
     c.dataplane.file_prefix = "gw1";
     c.dataplane.api_socket = "/tmp/dp.sock";
     c.dataplane.eal_args = {"--log-level=8", "-v"};
+    c.bird.enabled = true;
     c.bird.socket = "/tmp/bird.ctl";
     c.bird.include_file = "/tmp/rri.conf";
     c.bird.protocol = "rri_gw1";
