@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/dpapi/types.h"
 #include "common/result.h"
@@ -44,6 +45,12 @@ struct ChildSa {
     dpapi::SaParams inbound;
     dpapi::SaParams outbound;
     bool installed = false;           // inbound installed: child_down must be reported
+    bool rekeying = false;            // our rekey of it is queued or in flight
+    bool rekey_sent = false;          // ... and in flight
+    // Simultaneous rekey (RFC 7296 2.8.1): the CHILD SA we created answering the peer's rekey of
+    // this one while ours was in flight, and the lower nonce of that exchange.
+    uint32_t peer_rekey = 0;
+    std::vector<uint8_t> peer_rekey_nonce;
     loop::Time created{};
     loop::Timer rekey_timer;          // soft lifetime: rekey (or delete when rekeying is not possible)
     loop::Timer expire_timer;         // hard lifetime

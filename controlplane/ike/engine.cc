@@ -121,7 +121,8 @@ Result<uint32_t> Engine::initiate(std::shared_ptr<const PeerPolicy> peer, const 
                                      ports ? trigger->dst_port : uint16_t{0}, ports ? trigger->dst_port : uint16_t{0xffff}};
     }
     for (auto& [spi, sa] : sas_) {
-        if (sa->peer->name == peer->name && sa->remote.address == *peer->remote && sa->state == IkeState::established) {
+        if (sa->peer->name == peer->name && sa->remote.address == *peer->remote && sa->state == IkeState::established &&
+            !sa->superseded()) {
             enqueue(*sa, make_create_child(std::move(req)));
             return sa->id;
         }
@@ -158,8 +159,9 @@ bool Engine::delete_ike(uint32_t ike_sa_id) {
 bool Engine::rekey_child(uint32_t child_id) {
     reap();
     IkeSa* sa = sa_of_child(child_id);
-    if (!sa || sa->children.at(child_id).state != ChildState::up) return false;
-    const ChildSa& c = sa->children.at(child_id);
+    if (!sa || sa->children.at(child_id).state != ChildState::up || sa->children.at(child_id).rekeying) return false;
+    ChildSa& c = sa->children.at(child_id);
+    c.rekeying = true;
     ChildRequest req{c.policy, std::nullopt, std::nullopt};
     req.policy.local_ts = c.local_ts;    // keep what was negotiated
     req.policy.remote_ts = c.remote_ts;
@@ -181,7 +183,9 @@ void Engine::enqueue(IkeSa& sa, std::unique_ptr<Task> task) {
 }
 
 void Engine::start_next(IkeSa& sa) {
-    if (!alive(sa) || sa.active || sa.queue.empty()) return;
+    if (!alive(sa) || sa.active) return;
+    while (!sa.queue.empty() && sa.queue.front()->obsolete(sa)) sa.queue.pop_front();
+    if (sa.queue.empty()) return;
     // Only IKE_SA_INIT and IKE_AUTH run before the IKE SA is established.
     const ExchangeType next = sa.queue.front()->exchange();
     const bool setup = next == ExchangeType::ike_sa_init || next == ExchangeType::ike_auth;
@@ -230,7 +234,7 @@ void Engine::retransmit(IkeSa& sa) {
     reap();
     if (!sa.outstanding) return;
     Outstanding& o = *sa.outstanding;
-    if (o.sent > config_.retransmit_tries) {
+    if (o.sent > retransmit_limit(sa)) {
         log("ike: " + sa.peer->name + ": no response to " + (sa.active ? sa.active->name() : "request") +
             " from " + where(sa.remote) + ", giving up");
         destroy(sa, DownReason::peer_dead);
@@ -242,6 +246,11 @@ void Engine::retransmit(IkeSa& sa) {
     IkeSa* p = &sa;
     o.timer = timers_.schedule(loop::Duration(static_cast<int64_t>(wait_ns)), [this, p] { retransmit(*p); });
     send_datagram(sa.local, sa.remote, o.datagram);
+}
+
+unsigned Engine::retransmit_limit(const IkeSa& sa) const {
+    // DPD has its own count in the peer policy (PeerPolicy::dpd_retries).
+    return sa.active && sa.active->liveness_check() ? sa.peer->dpd_retries : config_.retransmit_tries;
 }
 
 void Engine::send_datagram(const Endpoint& local, const Endpoint& remote, std::vector<uint8_t> bytes) {
@@ -267,6 +276,15 @@ void Engine::destroy(IkeSa& sa, DownReason why) {
     owned->lifetime_timer.cancel();
     owned->half_open_timer.cancel();
     owned->keepalive_timer.cancel();
+    owned->rekey_timer.cancel();
+    if (owned->superseded()) why = DownReason::replaced;
+    // Going while the peer's rekey of it is waiting for ours (2.8.2): the peer's successor keeps
+    // the CHILD SAs.
+    if (IkeSa* heir = owned->peer_rekey ? find_by_local_spi(owned->peer_rekey) : nullptr;
+        heir && heir->state == IkeState::established) {
+        heir->children.merge(owned->children);
+        why = DownReason::replaced;
+    }
     if (owned->active) owned->active->abort(*this, *owned);
     for (auto& t : owned->queue) t->abort(*this, *owned);
     owned->active.reset();
@@ -337,7 +355,12 @@ void Engine::child_failed(IkeSa& sa, const ChildPolicy& policy, NotifyType why) 
 
 void Engine::remove_child(IkeSa& sa, uint32_t child_id, DownReason why) {
     auto it = sa.children.find(child_id);
-    if (it == sa.children.end()) return;
+    if (it == sa.children.end()) {
+        // Moved to the IKE SA's successor by a rekey meanwhile (child ids are engine-wide).
+        IkeSa* other = sa_of_child(child_id);
+        if (other && other != &sa) remove_child(*other, child_id, why);
+        return;
+    }
     ChildSa child = std::move(it->second);
     sa.children.erase(it);
     inbound_spis_.erase(child.inbound_spi);
@@ -353,20 +376,7 @@ void Engine::established(IkeSa& sa) {
     contacted_.insert(sa.remote.address);
     sa.last_heard = now();
     log("ike: " + sa.peer->name + ": IKE SA " + std::to_string(sa.id) + " established with " + where(sa.remote));
-    if (cb_.ike_up) cb_.ike_up(ike_event(sa));
-    if (!alive(sa)) return;
-    IkeSa* p = &sa;
-    if (sa.peer->ike_lifetime_seconds != 0) {
-        sa.lifetime_timer = timers_.schedule(std::chrono::seconds(sa.peer->ike_lifetime_seconds), [this, p] {
-            reap();
-            if (p->state == IkeState::established) {
-                p->queue.push_front(make_delete_ike(DownReason::expired));
-                start_next(*p);
-            }
-        });
-    }
-    arm_dpd(sa);
-    arm_keepalive(sa);
+    start_ike(sa);
 }
 
 // ---- timers -----------------------------------------------------------------------------------
@@ -401,7 +411,6 @@ void Engine::arm_keepalive(IkeSa& sa) {
 
 void Engine::arm_child_lifetime(IkeSa& sa, ChildSa& child) {
     if (child.policy.lifetime_seconds == 0 || !alive(sa)) return;
-    IkeSa* p = &sa;
     const uint32_t id = child.id;
     const auto lifetime = std::chrono::seconds(child.policy.lifetime_seconds);
     const auto soft = lifetime * (sa.is_initiator() ? 90 : 95) / 100;
@@ -409,12 +418,11 @@ void Engine::arm_child_lifetime(IkeSa& sa, ChildSa& child) {
         reap();
         rekey_child(id);
     });
-    child.expire_timer = timers_.schedule(lifetime, [this, p, id] {
+    // By id: the CHILD SA may have moved to another IKE SA (IKE SA rekey) by then.
+    child.expire_timer = timers_.schedule(lifetime, [this, id] {
         reap();
-        auto it = p->children.find(id);
-        if (it != p->children.end() && it->second.state == ChildState::up) {
-            enqueue(*p, make_delete_child({id}, DownReason::expired));
-        }
+        IkeSa* s = sa_of_child(id);
+        if (s && s->children.at(id).state == ChildState::up) enqueue(*s, make_delete_child({id}, DownReason::expired));
     });
 }
 

@@ -6,7 +6,12 @@
 //   daemon --initiate(peer, child, packet)-------->          --install_inbound/outbound-->
 //   daemon --delete_child / delete_ike ----------->          --child_up/down, ike_up/down-->
 //   daemon --note_traffic(child) / peer_alive ---->          --log-->
+//   daemon --rekey_ike / on_sa_expire(child) ----->
 //   loop   --timers (retransmit, DPD, lifetimes)-->
+//
+// IKE SA rekey (engine_rekey.cc): the successor IKE SA is reported with ike_up and the old one
+// with ike_down (reason `replaced`); the CHILD SAs move between them without any CHILD SA event
+// and keep their ids, SPIs and dataplane SAs.
 //
 // Framing is the engine's: SPI and message-ID checks (window 1 each way), SK protection, the
 // response cache (a retransmitted request gets the same response bytes again), retransmission
@@ -61,6 +66,9 @@ struct ChildSaSnapshot {
     int64_t lifetime_remaining_s = 0;
 };
 
+// A byte/packet lifetime of a CHILD SA reached in the dataplane.
+enum class SaExpiry : uint8_t { soft, hard };
+
 struct IkeSaSnapshot {
     uint32_t id = 0;
     std::string peer;
@@ -98,6 +106,15 @@ public:
     // CHILD policy's lifetime_seconds, so that two engines with equal lifetimes rarely collide.
     bool rekey_child(uint32_t child_id);
     bool delete_ike(uint32_t ike_sa_id);
+    // Rekeys the IKE SA now (CREATE_CHILD_SA { SA(IKE), Ni, KEi }, RFC 7296 2.18). The engine
+    // also does this itself, as the IKE SA's initiator, at a random 85-95% of the peer's
+    // ike_lifetime_seconds; at 100% an IKE SA not rekeyed is deleted. false: no such
+    // established IKE SA, or a rekey of it is already under way.
+    bool rekey_ike(uint32_t ike_sa_id);
+    // The dataplane reports a CHILD SA's byte/packet lifetime: soft rekeys it (unless a rekey is
+    // under way already), hard deletes it (child_down with reason `expired`). false: no such
+    // CHILD SA (or not in a state to act on).
+    bool on_sa_expire(uint32_t child_id, SaExpiry kind);
     // ESP traffic was seen on the CHILD SA / the peer is known to be alive: postpones DPD.
     void note_traffic(uint32_t child_id);
     void peer_alive(uint32_t ike_sa_id);
@@ -127,6 +144,19 @@ private:
     void established(IkeSa& sa) override;
     void enqueue(IkeSa& sa, std::unique_ptr<Task> task) override;
     void log(const std::string& line) override;
+    uint64_t allocate_ike_spi() override { return new_ike_spi(); }
+    IkeSa* create_rekeyed_sa(const IkeSa& old, Role role, uint64_t local_spi) override;
+    IkeSa* find_by_local_spi(uint64_t local_spi) override;
+    void ike_rekey_done(IkeSa& old, IkeSa& fresh, bool initiated) override;
+    void ike_rekey_failed(IkeSa& old, std::optional<DhGroup> retry_group) override;
+    void discard_rekeyed(IkeSa& fresh) override;
+    void rekey_child_later(uint32_t child_id) override;
+
+    // engine_rekey.cc
+    void arm_ike_rekey(IkeSa& sa);
+    void start_ike(IkeSa& sa);
+    void hand_over(IkeSa& old, IkeSa& fresh, bool delete_old);
+    loop::Duration retry_delay();
 
     // engine_receive.cc
     void receive_message(const Endpoint& local, const Endpoint& remote, std::span<const uint8_t> bytes);
@@ -136,6 +166,7 @@ private:
                          std::span<const uint8_t> bytes);
     void receive_response(IkeSa& sa, const Message& m, std::span<const uint8_t> bytes);
     std::unique_ptr<Task> responder_task(const IkeSa& sa, ExchangeType x);
+    void answer_invalid_syntax(IkeSa& sa, const Message& m, std::span<const uint8_t> bytes);
     bool cookie_ok(const Message& m, const Endpoint& remote, std::vector<uint8_t>& expected);
 
     // engine.cc
@@ -148,6 +179,7 @@ private:
     void arm_dpd(IkeSa& sa);
     void arm_keepalive(IkeSa& sa);
     void arm_child_lifetime(IkeSa& sa, ChildSa& child);
+    unsigned retransmit_limit(const IkeSa& sa) const;
     void switch_to_natt(IkeSa& sa);
     ChildSaEvent child_event(const IkeSa& sa, const ChildSa& child, DownReason why = DownReason::deleted_locally) const;
     IkeSaEvent ike_event(const IkeSa& sa, DownReason why = DownReason::deleted_locally) const;

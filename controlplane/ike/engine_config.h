@@ -22,6 +22,11 @@ struct EngineConfig {
     size_t half_open_limit = 1000;
     loop::Duration half_open_timeout = std::chrono::seconds(30);
     size_t nonce_size = 32;
+    // IKE SA rekey: an IKE SA whose CHILD SAs moved to its successor waits this long for the
+    // peer's Delete before going by itself; a refused rekey is tried again after 1-2 x
+    // `rekey_retry` (random).
+    loop::Duration rekeyed_linger = std::chrono::seconds(30);
+    loop::Duration rekey_retry = std::chrono::seconds(10);
 };
 
 }  // namespace tandem::ike

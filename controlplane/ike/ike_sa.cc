@@ -38,7 +38,22 @@ Result<void> IkeSa::derive_keys(const crypto::SecretBytes& g_ir) {
     prf.emplace(std::move(*p));
     auto seed = crypto::initial_skeyseed(*prf, ni, nr, g_ir);
     if (!seed) return Error("SKEYSEED: " + seed.error().detail);
-    auto keys = crypto::derive_ike_sa_keys(*prf, algs.transforms(), *seed, ni, nr, spi_i, spi_r);
+    return derive_from_seed(*seed);
+}
+
+Result<void> IkeSa::derive_rekeyed_keys(const IkeSa& old, const crypto::SecretBytes& g_ir) {
+    if (!old.prf) return Error("rekey: the old IKE SA has no keys");
+    // SKEYSEED with the OLD prf; everything after with the new one.
+    auto seed = crypto::rekey_skeyseed(*old.prf, old.sk_d, g_ir, ni, nr);
+    if (!seed) return Error("SKEYSEED: " + seed.error().detail);
+    auto p = crypto::Prf::create(to_underlying(algs.prf));
+    if (!p) return Error("PRF: " + p.error().detail);
+    prf.emplace(std::move(*p));
+    return derive_from_seed(*seed);
+}
+
+Result<void> IkeSa::derive_from_seed(const crypto::SecretBytes& seed) {
+    auto keys = crypto::derive_ike_sa_keys(*prf, algs.transforms(), seed, ni, nr, spi_i, spi_r);
     if (!keys) return Error("IKE SA keys: " + keys.error().detail);
     const uint16_t encr = to_underlying(algs.encr.id), integ = to_underlying(algs.integ);
     auto ci = crypto::SkCipher::create(encr, algs.encr.key_bits, integ, keys->sk_ei, keys->sk_ai);

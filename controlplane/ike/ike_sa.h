@@ -9,6 +9,13 @@
 //   both:       ESTABLISHED --Delete sent--> DELETING --> (destroyed)
 //               any state: retransmissions exhausted, AUTH failed, Delete received --> destroyed
 //
+// IKE SA rekey (2.18, 2.8.2): CREATE_CHILD_SA on this SA makes a successor IKE SA (new SPIs,
+// keys from SKEYSEED = prf(SK_d(old), g^ir(new) | Ni | Nr), message IDs from 0, the rekey's
+// initiator as its initiator). The CHILD SAs move to it unchanged; this SA keeps `successor` set
+// and only waits for the Delete (sent by the rekey's initiator) -- or lingers out. `rekeying`:
+// our rekey request is in flight; `peer_rekey`: the successor we created answering the peer's
+// rekey meanwhile (a collision, decided by the lowest nonce when our response arrives).
+//
 // Message IDs (2.2): window size 1 both ways. `next_request_id` is the ID of our next request;
 // `peer_next_id` the ID the peer's next request must carry. A request with peer_next_id - 1 is a
 // retransmission and gets the cached response again; anything else is dropped.
@@ -94,12 +101,20 @@ struct IkeSa {
 
     DownReason failure = DownReason::negotiation_failed;   // set by a task returning `failed`
 
+    // IKE SA rekey (see above); SPIs are local SPIs of other IKE SAs of the engine.
+    bool rekey_queued = false;             // a rekey task is queued or in flight
+    bool rekeying = false;                 // our rekey request is in flight
+    uint64_t peer_rekey = 0;
+    uint64_t successor = 0;
+    bool superseded() const { return successor != 0; }
+
     loop::Time created{};
     loop::Time last_heard{};               // last authenticated IKE message or ESP activity
     loop::Timer dpd_timer;
     loop::Timer lifetime_timer;
     loop::Timer half_open_timer;
     loop::Timer keepalive_timer;
+    loop::Timer rekey_timer;               // IKE SA soft lifetime (original initiator's side)
 
     IkeSa();
     ~IkeSa();
@@ -119,6 +134,8 @@ struct IkeSa {
 
     // SKEYSEED and the SA keys from g^ir (2.14), and the two SkCiphers.
     Result<void> derive_keys(const crypto::SecretBytes& g_ir);
+    // The same for an IKE SA made by rekeying `old` (2.18): ni, nr, SPIs and algs already set.
+    Result<void> derive_rekeyed_keys(const IkeSa& old, const crypto::SecretBytes& g_ir);
 
     // An SK message carrying `inner`.
     Result<std::vector<uint8_t>> protect(const IkeHeader& h, std::span<const Payload> inner,
@@ -127,6 +144,9 @@ struct IkeSa {
     Result<std::vector<Payload>, DropReason> unprotect(const Message& m, std::span<const uint8_t> datagram) const;
 
     ChildSa* child_by_inbound_spi(uint32_t spi);
+private:
+    Result<void> derive_from_seed(const crypto::SecretBytes& skeyseed);
+public:
     ChildSa* child_by_outbound_spi(uint32_t spi);
 };
 

@@ -17,10 +17,18 @@
 // new SAs while the old ones still decrypt. N(REKEY_SA) names the old SA by the initiator's
 // inbound SPI (the responder's outbound SPI).
 //
-// Not implemented: rekeying the IKE SA (an SA payload with protocol IKE), answered with
-// NO_ADDITIONAL_SAS (the peer keeps the IKE SA until it expires or re-authenticates), and the
-// simultaneous-rekey collision of 2.8.1 (both rekeys complete; each side then deletes its
-// own old pair, leaving one redundant CHILD SA until its lifetime ends).
+// A request whose SA payload is for protocol IKE rekeys the IKE SA: tasks/rekey_ike.cc answers
+// it. While the IKE SA is being rekeyed (or was), new CHILD SAs are refused with
+// TEMPORARY_FAILURE (2.25.2).
+//
+// Simultaneous rekey of one CHILD SA by both sides (2.8.1): each answers the other's request,
+// noting the new pair it created and that exchange's lower nonce on the old CHILD SA. When its own
+// response arrives, the exchange holding the lowest of the four nonces loses: the loser deletes
+// its own new pair, the winner the old pair, and exactly one new pair remains. A rekey still
+// queued when the peer's arrives is dropped (Task::obsolete).
+#include <algorithm>
+#include <utility>
+
 #include "controlplane/ike/engine_config.h"
 #include "controlplane/ike/tasks/child_exchange.h"
 
@@ -41,6 +49,11 @@ public:
     ExchangeType exchange() const override { return ExchangeType::create_child_sa; }
     const char* name() const override { return "CREATE_CHILD_SA"; }
 
+    bool obsolete(const IkeSa& sa) const override {
+        auto old = sa.children.find(rekey_);
+        return rekey_ != 0 && old != sa.children.end() && old->second.state == ChildState::rekeyed;
+    }
+
     TaskStatus build(TaskContext& ctx, IkeSa& sa, std::vector<Payload>& out) override {
         if (ni_.empty() && !make_nonce(ctx, ni_)) return TaskStatus::failed;
         auto old = sa.children.find(rekey_);
@@ -50,6 +63,7 @@ public:
             n.protocol = ProtocolId::esp;
             n.spi = spi_bytes(old->second.inbound_spi);
             out.push_back(Payload::of(std::move(n)));
+            old->second.rekey_sent = true;
         }
         std::vector<Payload> child;
         if (!add_child_request(ctx, ci_, child)) return TaskStatus::failed;
@@ -61,6 +75,7 @@ public:
 
     TaskStatus process(TaskContext& ctx, IkeSa& sa, const Message&, std::span<const Payload> in) override {
         const auto* nr = find<NoncePayload>(in);
+        if (auto o = sa.children.find(rekey_); o != sa.children.end()) o->second.rekeying = o->second.rekey_sent = false;
         if (!nr && !find<NotifyPayload>(in)) {
             ctx.drop(sa, DropReason::bad_payloads, "CREATE_CHILD_SA response without Nr");
             ctx.child_failed(sa, ci_.req.policy, NotifyType::invalid_syntax);
@@ -68,11 +83,23 @@ public:
         }
         const uint32_t id = finish_child_request(ctx, sa, ci_, in, ni_, nr ? crypto::ByteView(nr->data) : crypto::ByteView());
         auto old = sa.children.find(rekey_);
-        if (id != 0 && rekey_ != 0 && old != sa.children.end()) {
-            // The new pair is up in both directions: retire the old one.
-            old->second.state = ChildState::rekeyed;
-            ctx.enqueue(sa, make_delete_child({rekey_}, DownReason::replaced));
+        if (id == 0 && old != sa.children.end() && old->second.state == ChildState::up &&
+            find_notify(in, NotifyType::temporary_failure)) {
+            ctx.rekey_child_later(rekey_);   // the peer was busy (an IKE SA rekey, 2.25.2)
         }
+        if (id == 0 || rekey_ == 0 || old == sa.children.end()) return TaskStatus::done;
+        old->second.state = ChildState::rekeyed;
+        const uint32_t theirs = std::exchange(old->second.peer_rekey, 0);
+        if (theirs != 0 && nr && sa.children.contains(theirs) &&
+            std::min(ni_, nr->data) < old->second.peer_rekey_nonce) {
+            // 2.8.1: both rekeyed it, and our exchange has the lowest of the four nonces: our
+            // new pair is the redundant one. The peer, whose rekey won, deletes the old pair.
+            ctx.log("ike: " + sa.peer->name + ": simultaneous CHILD SA rekey, the peer's wins");
+            ctx.enqueue(sa, make_delete_child({id}, DownReason::replaced));
+            return TaskStatus::done;
+        }
+        // The new pair is up in both directions: retire the old one.
+        ctx.enqueue(sa, make_delete_child({rekey_}, DownReason::replaced));
         return TaskStatus::done;
     }
 
@@ -90,7 +117,7 @@ public:
     ExchangeType exchange() const override { return ExchangeType::create_child_sa; }
     const char* name() const override { return "CREATE_CHILD_SA"; }
 
-    TaskStatus process(TaskContext& ctx, IkeSa& sa, const Message&, std::span<const Payload> in) override {
+    TaskStatus process(TaskContext& ctx, IkeSa& sa, const Message& m, std::span<const Payload> in) override {
         const auto* ni = find<NoncePayload>(in);
         const auto* sap = find<SaPayload>(in);
         if (!ni || !sap) {
@@ -99,7 +126,12 @@ public:
         }
         const bool ike_rekey = !sap->proposals.empty() && sap->proposals[0].protocol == ProtocolId::ike;
         if (ike_rekey) {
-            out_.push_back(Payload::of(NotifyPayload::make(NotifyType::no_additional_sas)));
+            ike_ = make_rekey_ike_responder();   // tasks/rekey_ike.cc
+            return ike_->process(ctx, sa, m, in);
+        }
+        if (sa.superseded() || sa.rekeying) {
+            // 2.25.2: no new CHILD SA on an IKE SA being rekeyed (or replaced already).
+            out_.push_back(Payload::of(NotifyPayload::make(NotifyType::temporary_failure)));
             return TaskStatus::done;
         }
         uint32_t old = 0;
@@ -112,8 +144,8 @@ public:
                 out_.push_back(Payload::of(std::move(n)));
                 return TaskStatus::done;
             }
-            if (c->state == ChildState::deleting) {
-                // 2.25.1: a rekey of a CHILD SA we are deleting.
+            if (c->state == ChildState::deleting || c->state == ChildState::rekeyed) {
+                // 2.25.1: a rekey of a CHILD SA we are deleting (or have replaced already).
                 out_.push_back(Payload::of(NotifyPayload::make(NotifyType::temporary_failure)));
                 return TaskStatus::done;
             }
@@ -133,20 +165,31 @@ public:
         out_.push_back(Payload::of(NoncePayload{nr_}));
         for (size_t i = 1; i < child.size(); ++i) out_.push_back(std::move(child[i]));
         // The old pair stays until the initiator deletes it (1.3.3).
-        if (old != 0) sa.children.at(old).state = ChildState::rekeyed;
+        if (old != 0) {
+            ChildSa& o = sa.children.at(old);
+            o.state = ChildState::rekeyed;
+            if (o.rekey_sent) {
+                // 2.8.1: ours is in flight too; decided when its response arrives.
+                o.peer_rekey = child_;
+                o.peer_rekey_nonce = std::min(ni->data, nr_);
+            }
+        }
         return TaskStatus::done;
     }
 
-    TaskStatus build(TaskContext&, IkeSa&, std::vector<Payload>& out) override {
+    TaskStatus build(TaskContext& ctx, IkeSa& sa, std::vector<Payload>& out) override {
+        if (ike_) return ike_->build(ctx, sa, out);
         out = std::move(out_);
         return TaskStatus::done;
     }
 
     void after_send(TaskContext& ctx, IkeSa& sa) override {
+        if (ike_) ike_->after_send(ctx, sa);
         if (child_ != 0) complete_child(ctx, sa, child_);
     }
 
 private:
+    std::unique_ptr<Task> ike_;            // the request rekeys the IKE SA
     std::vector<Payload> out_;
     std::vector<uint8_t> nr_;
     uint32_t child_ = 0;

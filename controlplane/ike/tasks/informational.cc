@@ -59,6 +59,7 @@ public:
     explicit DeleteIke(DownReason why) : Task(Role::initiator), why_(why) {}
     ExchangeType exchange() const override { return ExchangeType::informational; }
     const char* name() const override { return "INFORMATIONAL(Delete IKE)"; }
+    bool deletes_ike() const override { return true; }
 
     TaskStatus build(TaskContext&, IkeSa& sa, std::vector<Payload>& out) override {
         out.push_back(Payload::of(DeletePayload{ProtocolId::ike, 0, {}}));
@@ -79,6 +80,7 @@ public:
     LivenessCheck() : Task(Role::initiator) {}
     ExchangeType exchange() const override { return ExchangeType::informational; }
     const char* name() const override { return "INFORMATIONAL(liveness)"; }
+    bool liveness_check() const override { return true; }
     TaskStatus build(TaskContext&, IkeSa&, std::vector<Payload>&) override { return TaskStatus::done; }
     TaskStatus process(TaskContext&, IkeSa&, const Message&, std::span<const Payload>) override {
         return TaskStatus::done;

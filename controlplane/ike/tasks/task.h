@@ -17,6 +17,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -58,6 +59,24 @@ public:
     // Queues an initiator task on the IKE SA (a Delete after a failed install, ...).
     virtual void enqueue(IkeSa& sa, std::unique_ptr<class Task> task) = 0;
     virtual void log(const std::string& line) = 0;
+
+    // IKE SA rekey (RFC 7296 2.18). A fresh local IKE SPI, not used by any IKE SA.
+    virtual uint64_t allocate_ike_spi() = 0;
+    // A new IKE SA beside `old` (its peer, endpoints and NAT state), not yet keyed or
+    // established, under `local_spi`; null when that SPI is taken meanwhile.
+    virtual IkeSa* create_rekeyed_sa(const IkeSa& old, Role role, uint64_t local_spi) = 0;
+    virtual IkeSa* find_by_local_spi(uint64_t local_spi) = 0;
+    // The keyed successor `fresh` exists: `initiated` when we initiated the rekey (its response
+    // has arrived), otherwise our response has been sent. The engine establishes it, resolves a
+    // collision (2.8.2) and moves the CHILD SAs.
+    virtual void ike_rekey_done(IkeSa& old, IkeSa& fresh, bool initiated) = 0;
+    // Our rekey of `old` was refused or failed. With `retry_group` a new attempt with that DH
+    // group is queued (INVALID_KE_PAYLOAD).
+    virtual void ike_rekey_failed(IkeSa& old, std::optional<DhGroup> retry_group) = 0;
+    // A successor that could not be keyed goes, without events.
+    virtual void discard_rekeyed(IkeSa& fresh) = 0;
+    // Our rekey of a CHILD SA got TEMPORARY_FAILURE (2.25): try again after a while.
+    virtual void rekey_child_later(uint32_t child_id) = 0;
 };
 
 class Task {
@@ -80,6 +99,14 @@ public:
     virtual void after_send(TaskContext&, IkeSa&) {}
     // Initiator: the IKE SA is going away with this task unfinished.
     virtual void abort(TaskContext&, IkeSa&) {}
+    // What the engine needs to know of some tasks: an IKE SA rekey or Delete (dropped, not moved,
+    // when the IKE SA is replaced by a rekey meanwhile) and a liveness check (retransmitted dpd_retries times).
+    virtual bool rekeys_ike() const { return false; }
+    virtual bool deletes_ike() const { return false; }
+    // A queued initiator task made pointless meanwhile (a rekey of a CHILD SA the peer rekeyed):
+    // the engine drops it instead of starting it.
+    virtual bool obsolete(const IkeSa&) const { return false; }
+    virtual bool liveness_check() const { return false; }
 
 private:
     Role role_;
@@ -105,5 +132,10 @@ std::unique_ptr<Task> make_informational_responder();
 // negotiated selectors are in `child.policy`), or the responder to any CREATE_CHILD_SA.
 std::unique_ptr<Task> make_create_child(ChildRequest child, uint32_t rekey_child_id = 0);
 std::unique_ptr<Task> make_create_child_responder();
+// CREATE_CHILD_SA rekeying the IKE SA (tasks/rekey_ike.cc): the initiator offers the peer's IKE
+// proposals with `group` (default: the current SA's group) in KEi; the responder is used by
+// make_create_child_responder() when the SA payload is for protocol IKE.
+std::unique_ptr<Task> make_rekey_ike(std::optional<DhGroup> group = std::nullopt);
+std::unique_ptr<Task> make_rekey_ike_responder();
 
 }  // namespace tandem::ike

@@ -108,6 +108,7 @@ TEST_F(Informational, DpdProbesOnlyWhenQuiet) {
 TEST_F(Informational, DpdDeclaresPeerDead) {
     configure({gcm_ecp256()}, {gcm_ecp256()});
     pa->dpd_interval = std::chrono::seconds(10);
+    pa->dpd_retries = 3;   // DPD retransmits PeerPolicy::dpd_retries times (default 5)
     establish();
     for (int i = 0; i < 6; ++i) {
         advance(std::chrono::seconds(10));
