@@ -4,7 +4,8 @@
 //   datagram --(4500: strip non-ESP marker)--> parse_message + verify_message
 //     IKE_SA_INIT request   --> half-open limit, COOKIE, peer policy --> new IKE SA, responder task
 //     other request         --> IKE SA by our SPI --> window check (retransmission: cached
-//                               response) --> state check --> unprotect --> responder task
+//                               response) --> state check --> unprotect (content malformed
+//                               behind a valid ICV: N(INVALID_SYNTAX)) --> responder task
 //                               --> response protected, cached, sent --> after_send()
 //     response              --> IKE SA by our SPI --> must answer the outstanding request
 //                               --> unprotect --> the active task's process()
@@ -196,6 +197,7 @@ void Engine::receive_request(IkeSa& sa, const Endpoint& local, const Endpoint& r
     auto inner = sa.unprotect(m, bytes);
     if (!inner) {
         drops_.drop(inner.error(), where(remote));
+        if (inner.error() == DropReason::decrypted_malformed) answer_invalid_syntax(sa, m, bytes);
         return;
     }
     // Authenticated: follow the peer's address and port (NAT mapping changes, the switch to 4500).
@@ -224,6 +226,23 @@ void Engine::receive_request(IkeSa& sa, const Endpoint& local, const Endpoint& r
         return;
     }
     start_next(sa);
+}
+
+void Engine::answer_invalid_syntax(IkeSa& sa, const Message& m, std::span<const uint8_t> bytes) {
+    // 2.21 / 3.10.1: the ICV verified (and the message ID is the expected one), but the content
+    // did not parse: HDR, SK { N(INVALID_SYNTAX) }, which takes the message ID like any response.
+    // An IKE SA not established yet goes with it (2.21.2).
+    const uint32_t id = m.header.message_id;
+    const Payload notify = Payload::of(NotifyPayload::make(NotifyType::invalid_syntax));
+    auto out = sa.protect(sa.header(m.header.exchange, true, id), std::span<const Payload>(&notify, 1), rng_);
+    if (!out) return;
+    sa.last_request.assign(bytes.begin(), bytes.end());
+    sa.peer_next_id = id + 1;
+    sa.cached_response = *out;
+    sa.have_cached_response = true;
+    if (sa.local.port == kNattPort) add_non_esp_marker(*out);
+    send_datagram(sa.local, sa.remote, std::move(*out));
+    if (sa.state != IkeState::established) destroy(sa, DownReason::negotiation_failed);
 }
 
 void Engine::receive_response(IkeSa& sa, const Message& m, std::span<const uint8_t> bytes) {

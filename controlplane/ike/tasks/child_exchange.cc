@@ -64,7 +64,7 @@ uint32_t finish_child_request(TaskContext& ctx, IkeSa& sa, ChildInitiation& ci, 
     for (NotifyType t : {NotifyType::no_proposal_chosen, NotifyType::ts_unacceptable, NotifyType::single_pair_required,
                          NotifyType::no_additional_sas, NotifyType::invalid_ke_payload, NotifyType::temporary_failure,
                          NotifyType::internal_address_failure, NotifyType::failed_cp_required,
-                         NotifyType::child_sa_not_found}) {
+                         NotifyType::child_sa_not_found, NotifyType::invalid_syntax}) {
         if (find_notify(in, t)) {
             ctx.child_failed(sa, pol, t);
             return 0;

@@ -12,9 +12,10 @@
 //                                <--  HDR, SK { IDr, AUTH, N(TS_UNACCEPTABLE) }
 //                                     (1.2: the IKE SA is up without a CHILD SA)
 //
-// IDs are ID_IPV4_ADDR of each side's IKE address. AUTH signs the exact bytes of the sender's
-// IKE_SA_INIT message (as sent, without the non-ESP marker), the other side's nonce and
-// prf(SK_p, ID body). When NAT was detected this exchange already runs on UDP 4500 (the engine
+// IDs are ID_IPV4_ADDR of each side's IKE address; a peer's other ID is refused with
+// AUTHENTICATION_FAILED (responder) or ends the IKE SA (initiator), unless it is behind a NAT.
+// AUTH signs the exact bytes of the sender's IKE_SA_INIT message (as sent, without the non-ESP
+// marker), the other side's nonce and prf(SK_p, ID body). When NAT was detected this exchange already runs on UDP 4500 (the engine
 // switched before sending it, 2.23).
 //
 // make-before-break: the responder installs the CHILD's inbound SA while building the response
@@ -29,6 +30,15 @@ namespace {
 IdPayload own_id(const IkeSa& sa) {
     const uint32_t a = sa.peer->local.is_unspecified() ? sa.local.address.value() : sa.peer->local.value();
     return IdPayload{IdType::ipv4_addr, {uint8_t(a >> 24), uint8_t(a >> 16), uint8_t(a >> 8), uint8_t(a)}};
+}
+
+// The peer's ID must be ID_IPV4_ADDR of its IKE address as the policy names it (the address it
+// sends from, for a dynamic policy) -- unless it is behind a NAT, where its own address is not the
+// one we see.
+bool peer_id_ok(const IkeSa& sa, const IdPayload& id) {
+    if (sa.nat_remote) return true;
+    const uint32_t a = sa.peer->remote.value_or(sa.remote.address).value();
+    return id.type == IdType::ipv4_addr && id.data == std::vector<uint8_t>{uint8_t(a >> 24), uint8_t(a >> 16), uint8_t(a >> 8), uint8_t(a)};
 }
 
 // RestOfInitIDPayload / RestOfRespIDPayload: the ID payload body.
@@ -84,6 +94,11 @@ public:
             sa.failure = DownReason::auth_failed;
             return TaskStatus::failed;
         }
+        if (!peer_id_ok(sa, *idr)) {
+            ctx.drop(sa, DropReason::auth_failed, "IDr is not the peer's address");
+            sa.failure = DownReason::auth_failed;
+            return TaskStatus::failed;
+        }
         sa.state = IkeState::established;
         ctx.established(sa);
         if (child_) finish_child_request(ctx, sa, *child_, in, sa.ni, sa.nr);
@@ -114,6 +129,10 @@ public:
         const auto& psk = ctx.provider().psk_for(*sa.peer, sa.remote.address);
         if (!crypto::verify_psk_auth(*sa.prf, psk, sa.init_request, sa.nr, sa.sk_pi, id_body(*idi), auth->data)) {
             ctx.drop(sa, DropReason::auth_failed, "initiator AUTH does not verify");
+            return auth_failed(sa);
+        }
+        if (!peer_id_ok(sa, *idi)) {
+            ctx.drop(sa, DropReason::auth_failed, "IDi is not the peer's address");
             return auth_failed(sa);
         }
         IdPayload id = own_id(sa);
