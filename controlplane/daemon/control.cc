@@ -49,6 +49,7 @@ Result<std::unique_ptr<Control>> Control::create(loop::EventLoop& loop, const Co
                                   *c->config_, options.ike_port, options.natt_port);
     if (!ike) return Error("IKE: " + ike.error().message);
     c->ike_ = std::move(*ike);
+    if (auto r = c->start_rri(); !r) return r.error();
     c->dataplane_->start();
     return c;
 }
@@ -61,6 +62,7 @@ void Control::on_dataplane_up() {
     // SAs first: a PROTECT rule whose SA is missing would only raise ACQUIREs.
     if (ike_) ike_->on_dataplane_up();
     if (auto r = push_policies(); !r) syslog(LOG_ERR, "policy: %s", r.error().message.c_str());
+    if (rri_) rri_->on_dataplane_up();
 }
 
 Result<void> Control::push_port(uint16_t port) {
@@ -92,6 +94,7 @@ Result<std::string> Control::reload() {
     config_ = std::make_unique<config::Config>(std::move(loaded.config));
     policies_ = std::move(next);
     if (auto r = ike_->reconfigure(*config_); !r) syslog(LOG_ERR, "reload: IKE: %s", r.error().message.c_str());
+    if (auto r = rri_->reconfigure(*config_); !r) syslog(LOG_ERR, "reload: RRI: %s", r.error().message.c_str());
     ++reloads_;
     std::string out = changed ? "Configuration reloaded from " + options_.config_path + "\n"
                               : "Configuration unchanged (" + options_.config_path + ")\n";
@@ -210,6 +213,46 @@ void Control::register_commands() {
                   });
     commands_.add("reload", "", "Re-read the configuration file (refused with its errors if invalid)",
                   [this](const cli::Request&) { return reload(); });
+}
+
+// Reverse route injection (controlplane/rri): routes into the FIB through the dataplane link, and
+// into BIRD when the configuration enables it; CHILD SAs come from IKE with the crypto map entry
+// each was negotiated through. HSRP state: every group counts as Active until HSRP supplies it.
+Result<void> Control::start_rri() {
+    rri::FibOps fib;
+    fib.up = [this] { return dataplane_->up(); };
+    fib.add_routes = [this](const std::vector<dpapi::Route>& routes) {
+        return dataplane_->call([&](dpapi::Client& c) { return c.add_routes(routes); });
+    };
+    fib.delete_routes = [this](const std::vector<Ipv4Prefix>& prefixes) {
+        return dataplane_->call([&](dpapi::Client& c) { return c.delete_routes(prefixes); });
+    };
+    fib.dump_routes = [this] { return dataplane_->call([](dpapi::Client& c) { return c.dump_routes(); }); };
+    fib.port_of = [this](const std::string& interface) { return dataplane_port(*config_, interface); };
+    auto log = [](std::string_view line) { syslog(LOG_NOTICE, "%.*s", static_cast<int>(line.size()), line.data()); };
+    auto s = rri::RriService::create(loop_, *config_, std::move(fib), {}, log);
+    if (!s) return Error("RRI: " + s.error().message);
+    rri_ = std::move(*s);
+    rri_->register_commands(commands_);
+    ike_->on_child_up = [this](const ike::ChildSaEvent& ev) {
+        rri::ChildSa sa = rri::child_from_event(ev);
+        if (const auto* d = ike_->ike_policies().dynamic_template(ev.tag)) {
+            sa.map = d->map;
+            sa.seq = d->map_seq;
+            sa.dynamic_map = d->dynamic_map;
+            sa.dynamic_seq = d->seq;
+            sa.interface = d->interface;
+        } else if (const auto* e = policies_.entry(ev.tag)) {
+            sa.map = e->map;
+            sa.seq = e->seq;
+            sa.interface = e->interface;
+        } else {
+            return;
+        }
+        rri_->child_up(std::move(sa));
+    };
+    ike_->on_child_down = [this](const ike::ChildSaEvent& ev) { rri_->child_down(ev.child_id); };
+    return {};
 }
 
 }  // namespace tandem::control

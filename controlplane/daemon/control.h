@@ -21,6 +21,7 @@
 #include "controlplane/daemon/dataplane_link.h"
 #include "controlplane/daemon/ike_service.h"
 #include "controlplane/daemon/policy_sync.h"
+#include "controlplane/rri/rri_service.h"
 #include "controlplane/loop/event_loop.h"
 #include "controlplane/show/live.h"
 
@@ -45,6 +46,7 @@ public:
     cli::CommandRegistry& commands() { return commands_; }
     DataplaneLink& dataplane() { return *dataplane_; }
     IkeService& ike() { return *ike_; }
+    rri::RriService& rri() { return *rri_; }
     const PolicySet& policies() const { return policies_; }
 
     // Re-reads the configuration file. The answer says what happened, for the operator.
@@ -57,6 +59,7 @@ private:
     void on_dataplane_up();
     Result<void> push_policies();
     Result<void> push_port(uint16_t port);
+    Result<void> start_rri();
 
     loop::EventLoop& loop_;
     ControlOptions options_;
@@ -66,6 +69,7 @@ private:
     std::unique_ptr<DataplaneLink> dataplane_;
     PolicySet policies_;
     std::unique_ptr<IkeService> ike_;
+    std::unique_ptr<rri::RriService> rri_;
     loop::Time started_{};
     uint64_t reloads_ = 0;
 };
