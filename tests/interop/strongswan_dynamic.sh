@@ -37,11 +37,9 @@ dynamic_maps:
 ike:
   keys:
     - peer: 0.0.0.0/0
-      key: interop-secret-1
-# Until reverse route injection installs it, the route to the remote site is configured.
-routes:
-  - prefix: 10.2.0.0/16
-    next_hop: 192.0.2.2"
+      key: interop-secret-1"
+# No route to the remote site is configured: the dynamic entry's reverse_route puts 10.2.1.0/24
+# (via the IKE peer) into the dataplane's FIB while the CHILD SA is up.
 
 mkdir -p "$work/sw/swanctl"
 cat > "$work/sw/swanctl/swanctl.conf" <<CONF
