@@ -44,6 +44,9 @@ Result<std::unique_ptr<Control>> Control::create(loop::EventLoop& loop, const Co
     h.on_acquire = [ctl](const dpapi::Acquire& a) {
         if (ctl->ike_) ctl->ike_->on_acquire(a);
     };
+    h.on_expire = [ctl](const dpapi::SaExpire& e) {
+        if (ctl->ike_) ctl->ike_->on_expire(e);
+    };
     c->dataplane_ = std::make_unique<DataplaneLink>(loop, dp_path, std::move(h));
     auto ike = IkeService::create(loop, *c->dataplane_, c->policies_, [ctl](uint16_t port) { return ctl->push_port(port); },
                                   *c->config_, options.ike_port, options.natt_port);

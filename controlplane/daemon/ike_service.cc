@@ -175,6 +175,17 @@ void IkeService::on_acquire(const dpapi::Acquire& a) {
     if (!r) syslog(LOG_WARNING, "ike: cannot initiate to %s: %s", target->peer->name.c_str(), r.error().message.c_str());
 }
 
+void IkeService::on_expire(const dpapi::SaExpire& e) {
+    for (const auto& [child_id, inst] : installed_) {
+        if (inst.in_id != e.sa_id && inst.out_id != e.sa_id) continue;
+        const bool hard = e.kind == dpapi::ExpireKind::hard;
+        syslog(LOG_INFO, "ike: SA %u of CHILD SA %s reached its %s %s lifetime", e.sa_id, inst.event.child.c_str(),
+               hard ? "hard" : "soft", e.trigger == dpapi::ExpireTrigger::bytes ? "byte" : "packet");
+        engine_->on_sa_expire(child_id, hard ? ike::SaExpiry::hard : ike::SaExpiry::soft);
+        return;
+    }
+}
+
 void IkeService::on_dataplane_up() {
     auto sas = dp_.call([](dpapi::Client& c) { return c.dump_sas(); });
     if (!sas) return;

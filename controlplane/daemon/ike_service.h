@@ -41,6 +41,9 @@ public:
 
     Result<void> reconfigure(const config::Config& cfg);
     void on_acquire(const dpapi::Acquire& a);
+    // The dataplane's byte/packet lifetime of an SA ran out: soft -> rekey its CHILD SA,
+    // hard -> delete it.
+    void on_expire(const dpapi::SaExpire& e);
     void on_dataplane_up();
 
     ike::Engine& engine() { return *engine_; }

@@ -8,7 +8,8 @@
 # Checks: the CHILD SA comes up (swanctl --list-sas and tandemctl show dataplane policies), pings
 # in both directions pass through the tunnel with no loss, the dataplane's SA counters count them,
 # the dynamic SA's PROTECT rule is installed with it; a swanctl --terminate deletes the SAs in the
-# dataplane again. See lib.sh for the topology.
+# dataplane again; before that, strongSwan rekeys the IKE SA under traffic without loss and the
+# CHILD SA survives it unchanged. See lib.sh for the topology.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -99,6 +100,22 @@ decaps=$(sed -n 's/.*#pkts decaps: \([0-9]*\).*/\1/p' "$work/ipsec.txt" | head -
 [ "${encaps:-0}" -ge 10 ] && [ "${decaps:-0}" -ge 10 ] || fail "show crypto ipsec sa does not count the pings (encaps ${encaps:-none}, decaps ${decaps:-none})"
 tctl show crypto ipsec sa --json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d) == 1, d' ||
     fail "show crypto ipsec sa --json"
+
+# strongSwan rekeys the IKE SA under traffic: the CHILD SA moves to the new IKE SA untouched.
+old_ike=$(tctl show crypto ikev2 sa detail | grep -o "Local spi: [0-9A-F]*")
+child_sas=$(dpctl show sa | grep -o "spi: 0x[0-9A-F]*" | sort | tr '\n' ' ')
+ip netns exec "$T-ih" ping -c 80 -i 0.05 -W 1 10.2.1.10 > "$work/ping3.txt" &
+ping_pid=$!
+sleep 1
+swan --rekey --ike tandem > "$work/rekey-ike.log" 2>&1 || fail "swanctl --rekey --ike: $(cat "$work/rekey-ike.log")"
+wait $ping_pid || true
+grep -q " 0% packet loss" "$work/ping3.txt" || fail "packets lost across the IKE rekey: $(tail -3 "$work/ping3.txt")"
+wait_for "the rekeyed IKE SA" 50 sh -c "'$build/controlplane/ctl/tandemctl' -s '$work/ctl.sock' show crypto ikev2 sa | grep -q READY"
+new_ike=$(tctl show crypto ikev2 sa detail | grep -o "Local spi: [0-9A-F]*")
+[ -n "$new_ike" ] && [ "$new_ike" != "$old_ike" ] || fail "the IKE SA was not rekeyed ($old_ike / $new_ike)"
+[ "$(tctl show crypto ikev2 sa | grep -c READY)" -eq 1 ] || fail "the old IKE SA outlived the rekey: $(tctl show crypto ikev2 sa)"
+[ "$(dpctl show sa | grep -o "spi: 0x[0-9A-F]*" | sort | tr '\n' ' ')" = "$child_sas" ] || fail "the IKE rekey touched the CHILD SAs"
+[ "$(swan --list-sas | grep -c ESTABLISHED)" -eq 1 ] || fail "strongSwan: $(swan --list-sas)"
 
 swan --terminate --ike tandem --timeout 10 > "$work/terminate.log" 2>&1 || fail "swanctl --terminate"
 wait_for "the dataplane SAs to go" 50 sh -c "! '$build/controlplane/ctl/tandemctl' dp --socket '$work/dp.sock' show sa | grep -q spi"
