@@ -5,17 +5,6 @@
 
 namespace tandem::rri {
 
-std::string kernel_ifname(std::string_view name) {
-    constexpr size_t kMax = 15;  // IFNAMSIZ - 1
-    std::string out = "tdm-";
-    for (char c : name) {
-        if (out.size() == kMax) break;
-        auto u = static_cast<unsigned char>(c);
-        out += (c == '/' || c == ' ' || c == ':' || !std::isprint(u)) ? '-' : static_cast<char>(std::tolower(u));
-    }
-    return out;
-}
-
 namespace {
 
 std::string origin_of(const Route& r) {

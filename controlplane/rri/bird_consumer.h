@@ -17,16 +17,14 @@
 #include <functional>
 #include <string>
 
+#include "common/kernel_ifname.h"
 #include "controlplane/bird/bird_client.h"
 #include "controlplane/rri/consumer.h"
 
 namespace tandem::rri {
 
-// The Linux name of the kernel interface tandem-dataplane makes for a configured interface:
-// "tdm-" + the name, lower case, '/', ' ', ':' and unprintable characters as '-', at most 15
-// characters. The same rule as dp::kernel_ifname (dataplane/eal/kernel_interface.h), which lives
-// with DPDK code the control plane does not link.
-std::string kernel_ifname(std::string_view interface_name);
+// The Linux name of the kernel interface tandem-dataplane makes (common/kernel_ifname.h).
+using tandem::kernel_ifname;
 
 // The BIRD routes for a route set (pure; tested).
 std::vector<bird::Route> bird_routes(const RouteSet& set);

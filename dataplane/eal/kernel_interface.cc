@@ -17,16 +17,6 @@
 
 namespace tandem::dp {
 
-std::string kernel_ifname(std::string_view name) {
-    std::string out = "tdm-";
-    for (char c : name) {
-        if (out.size() == IFNAMSIZ - 1) break;
-        unsigned char u = static_cast<unsigned char>(c);
-        out += (c == '/' || c == ' ' || c == ':' || !std::isprint(u)) ? '-' : static_cast<char>(std::tolower(u));
-    }
-    return out;
-}
-
 namespace {
 
 // A socket for interface ioctls, closed with its owner.

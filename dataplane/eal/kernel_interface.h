@@ -19,14 +19,14 @@
 
 #include "common/dpapi/types.h"
 #include "common/ipv4.h"
+#include "common/kernel_ifname.h"
 #include "common/result.h"
 #include "dataplane/eal/port.h"
 
 namespace tandem::dp {
 
-// A Linux interface name for a configured interface: "tdm-" + the name, lower case, characters
-// Linux does not take ('/', ' ', ':') replaced by '-', cut to 15 characters.
-std::string kernel_ifname(std::string_view interface_name);
+// A Linux interface name for a configured interface (common/kernel_ifname.h).
+using tandem::kernel_ifname;
 
 class KernelInterface {
 public:
