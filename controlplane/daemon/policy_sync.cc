@@ -1,5 +1,6 @@
 #include "controlplane/daemon/policy_sync.h"
 
+#include "common/ipv4_ranges.h"
 #include "dataplane/tables/spd_compile.h"
 
 namespace tandem::control {
@@ -40,23 +41,6 @@ Result<void> PolicySet::build(const config::Config& cfg) {
 
 namespace {
 
-// The smallest list of prefixes covering [first, last].
-std::vector<Ipv4Prefix> range_prefixes(uint32_t first, uint32_t last) {
-    std::vector<Ipv4Prefix> out;
-    uint64_t a = first;
-    while (a <= last) {
-        unsigned len = 32;
-        while (len > 0) {
-            uint64_t size = uint64_t{1} << (32 - (len - 1));
-            if ((a & (size - 1)) != 0 || a + size - 1 > last) break;
-            --len;
-        }
-        out.emplace_back(Ipv4Address(static_cast<uint32_t>(a)), len);
-        a += uint64_t{1} << (32 - len);
-    }
-    return out;
-}
-
 PortMatch port_match(PortRange r) {
     if (r.lo == 0 && r.hi == 65535) return PortMatch{};
     if (r.lo == r.hi) return PortMatch{PortMatch::Op::eq, r.lo, 0};
@@ -82,8 +66,8 @@ Result<void> PolicySet::flatten_all() {
                 if (d.map != ip.map || d.seq != seq || d.interface != ip.interface) continue;
                 const uint32_t s = (seq << 16) + (++n & 0xffff);
                 dynamic_ids[s] = d.policy_id;
-                for (const auto& src : range_prefixes(d.sel.local_first.value(), d.sel.local_last.value())) {
-                    for (const auto& dst : range_prefixes(d.sel.remote_first.value(), d.sel.remote_last.value())) {
+                for (const auto& src : range_prefixes(d.sel.local_first, d.sel.local_last)) {
+                    for (const auto& dst : range_prefixes(d.sel.remote_first, d.sel.remote_last)) {
                         config::SpdRule r;
                         r.action = config::SpdAction::protect;
                         r.seq = s;

@@ -16,25 +16,6 @@ const char* to_string(Source s) {
     return "?";
 }
 
-std::vector<Ipv4Prefix> range_prefixes(Ipv4Address first, Ipv4Address last) {
-    std::vector<Ipv4Prefix> out;
-    if (first > last) return out;
-    uint64_t lo = first.value();
-    const uint64_t hi = last.value();
-    while (lo <= hi) {
-        // The largest block aligned at lo that ends at or before hi.
-        unsigned len = 32;
-        while (len > 0) {
-            const uint64_t size = uint64_t{1} << (32 - (len - 1));
-            if ((lo & (size - 1)) != 0 || lo + size - 1 > hi) break;
-            --len;
-        }
-        out.emplace_back(Ipv4Address(static_cast<uint32_t>(lo)), len);
-        lo += uint64_t{1} << (32 - len);
-    }
-    return out;
-}
-
 namespace {
 
 const config::CryptoMapEntry* crypto_entry(const config::Config& cfg, const std::string& map, uint32_t seq) {

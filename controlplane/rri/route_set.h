@@ -38,6 +38,7 @@
 
 #include "common/config/model.h"
 #include "common/ipv4.h"
+#include "common/ipv4_ranges.h"
 
 namespace tandem::rri {
 
@@ -102,8 +103,8 @@ struct RouteSet {
     friend bool operator==(const RouteSet&, const RouteSet&) = default;
 };
 
-// The fewest prefixes that cover [first, last] exactly, in address order.
-std::vector<Ipv4Prefix> range_prefixes(Ipv4Address first, Ipv4Address last);
+// The fewest prefixes that cover [first, last] exactly, in address order (common/ipv4_ranges.h).
+using tandem::range_prefixes;
 
 // The reverse_route settings behind a CHILD SA, when its entry has RRI that follows SAs (dynamic
 // map entries with reverse_route, static entries with follow_sa); null otherwise.
