@@ -7,6 +7,7 @@
 #include <map>
 #include <ostream>
 
+#include "common/dpapi/names.h"
 #include "controlplane/ctl/dp_client.h"
 #include "controlplane/ctl/dp_yaml.h"
 
@@ -106,16 +107,6 @@ std::string q(const std::string& s) {
     return out + "\"";
 }
 
-const char* cipher_name(dpapi::CipherAlg c) {
-    switch (c) {
-    case dpapi::CipherAlg::aes_gcm_128: return "aes-gcm-128";
-    case dpapi::CipherAlg::aes_gcm_256: return "aes-gcm-256";
-    case dpapi::CipherAlg::aes_cbc_128: return "aes-cbc-128";
-    case dpapi::CipherAlg::aes_cbc_256: return "aes-cbc-256";
-    }
-    return "?";
-}
-
 const char* auth_name(dpapi::AuthAlg a) {
     switch (a) {
     case dpapi::AuthAlg::none: return "none";
@@ -200,7 +191,7 @@ int cmd_show_sa(Client& c, const std::vector<std::string>& args, Output& o) {
         if (o.json) {
             o.out << (first ? "" : ",") << "\n  {\"sa_id\": " << sa.sa_id << ", \"spi\": " << sa.spi
                   << ", \"direction\": \"" << (in ? "inbound" : "outbound") << "\", \"cipher\": \""
-                  << cipher_name(sa.cipher) << "\", \"integrity\": \"" << auth_name(sa.auth) << "\", \"tunnel_src\": \""
+                  << dpapi::cipher_name(sa.cipher) << "\", \"integrity\": \"" << auth_name(sa.auth) << "\", \"tunnel_src\": \""
                   << sa.tunnel_src.str() << "\", \"tunnel_dst\": \"" << sa.tunnel_dst.str() << "\", \"esn\": "
                   << (sa.esn ? "true" : "false") << ", \"natt\": " << (sa.natt ? "true" : "false")
                   << ", \"replay_window\": " << sa.replay_window << ", \"policy_id\": " << sa.policy_id
@@ -218,7 +209,7 @@ int cmd_show_sa(Client& c, const std::vector<std::string>& args, Output& o) {
             std::snprintf(spi, sizeof spi, "0x%08X(%u)", sa.spi, sa.spi);
             o.out << "SA " << sa.sa_id << ": " << (in ? "inbound" : "outbound") << " esp sa, spi: " << spi << "\n"
                   << "   tunnel " << sa.tunnel_src.str() << " -> " << sa.tunnel_dst.str() << ", transform: esp-"
-                  << cipher_name(sa.cipher) << (sa.auth == dpapi::AuthAlg::none ? "" : std::string(" esp-") + auth_name(sa.auth))
+                  << dpapi::cipher_name(sa.cipher) << (sa.auth == dpapi::AuthAlg::none ? "" : std::string(" esp-") + auth_name(sa.auth))
                   << (sa.esn ? ", esn" : "") << (sa.natt ? ", udp-encaps " + std::to_string(sa.natt_src_port) + "/" +
                                                                std::to_string(sa.natt_dst_port) : "")
                   << "\n   selector: " << range_str(ts.src) << " -> " << range_str(ts.dst) << ", protocol "

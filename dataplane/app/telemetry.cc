@@ -16,6 +16,7 @@
 #include <mutex>
 
 #include "common/dpapi/messages.h"
+#include "common/dpapi/names.h"
 #include "dataplane/app/dataplane.h"
 
 #ifndef TANDEM_VERSION
@@ -45,16 +46,6 @@ Board& board() {
 std::shared_ptr<const TelemetrySnapshot> current_snapshot() noexcept {
     std::lock_guard lock(board().mu);
     return board().current;
-}
-
-const char* cipher_name(dpapi::CipherAlg c) {
-    switch (c) {
-    case dpapi::CipherAlg::aes_gcm_128: return "aes-gcm-128";
-    case dpapi::CipherAlg::aes_gcm_256: return "aes-gcm-256";
-    case dpapi::CipherAlg::aes_cbc_128: return "aes-cbc-128";
-    case dpapi::CipherAlg::aes_cbc_256: return "aes-cbc-256";
-    }
-    return "unknown";
 }
 
 const char* integrity_name(dpapi::AuthAlg a) {
@@ -421,7 +412,7 @@ TelemetrySnapshot Telemetry::take_snapshot(uint64_t now_ms) const {
         out.outbound = p.direction == dpapi::Direction::outbound;
         out.local = (out.outbound ? p.tunnel_src : p.tunnel_dst).str();
         out.peer = (out.outbound ? p.tunnel_dst : p.tunnel_src).str();
-        out.cipher = cipher_name(p.cipher);
+        out.cipher = dpapi::cipher_name(p.cipher);
         out.integrity = integrity_name(p.auth);
         out.esn = p.esn;
         out.natt = p.natt;
