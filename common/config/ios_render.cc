@@ -256,6 +256,9 @@ void render_tandem_comments(const Config& cfg, Out& o) {
         lines.push_back("dataplane mbufs " + num(dp.mbufs) + " mbuf-cache " + num(dp.mbuf_cache) + " hugepages " +
                         (dp.hugepages ? "yes" : "no") + " memory-mb " + num(dp.memory_mb));
         lines.push_back("dataplane file-prefix " + dp.file_prefix + " api-socket " + dp.api_socket);
+        lines.push_back("dataplane max-sas " + num(dp.max_sas) + " max-policies " + num(dp.max_policies) +
+                        " max-routes " + num(dp.max_routes) +
+                        (dp.main_cpu ? " main-cpu " + num(*dp.main_cpu) : std::string()));
         if (!dp.eal_args.empty()) lines.push_back("dataplane eal-args" + join(dp.eal_args, [](const std::string& s) { return s; }));
     }
     const BirdSettings bird_default;

@@ -315,6 +315,10 @@ struct DataplaneSettings {
     std::string file_prefix = "tandem";
     std::string api_socket = "/run/tandem/dataplane.sock";
     std::vector<std::string> eal_args;      // passed through verbatim, after Tandem's own
+    std::optional<uint32_t> main_cpu;       // CPU of the main lcore's thread; unset = CPU main_lcore
+    uint32_t max_sas = 4096;                // SA table size (sa_id < max_sas); one crypto session each
+    uint32_t max_policies = 4096;           // policy_id < max_policies
+    uint32_t max_routes = 65536;            // FIB routes (the default route not counted)
     friend bool operator==(const DataplaneSettings&, const DataplaneSettings&) = default;
 };
 

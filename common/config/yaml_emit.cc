@@ -285,6 +285,10 @@ void dataplane(YAML::Emitter& e, const DataplaneSettings& s) {
     if (s.mbuf_cache != d.mbuf_cache) num(key(e, "mbuf_cache"), s.mbuf_cache);
     if (s.hugepages != d.hugepages) key(e, "hugepages") << s.hugepages;
     if (s.memory_mb != d.memory_mb) num(key(e, "memory_mb"), s.memory_mb);
+    if (s.main_cpu) num(key(e, "main_cpu"), *s.main_cpu);
+    if (s.max_sas != d.max_sas) num(key(e, "max_sas"), s.max_sas);
+    if (s.max_policies != d.max_policies) num(key(e, "max_policies"), s.max_policies);
+    if (s.max_routes != d.max_routes) num(key(e, "max_routes"), s.max_routes);
     if (s.file_prefix != d.file_prefix) str(key(e, "file_prefix"), s.file_prefix);
     if (s.api_socket != d.api_socket) str(key(e, "api_socket"), s.api_socket);
     if (!s.eal_args.empty()) {

@@ -215,7 +215,8 @@ void read_routes(Reader& r, const Field& f, std::vector<StaticRoute>& out) {
 
 void read_dataplane(Reader& r, const Field& f, DataplaneSettings& d) {
     auto m = r.mapping(f, {"main_lcore", "workers", "crypto", "poll", "mbufs", "mbuf_cache", "hugepages",
-                           "memory_mb", "file_prefix", "api_socket", "eal_args"});
+                           "memory_mb", "file_prefix", "api_socket", "eal_args", "main_cpu", "max_sas",
+                           "max_policies", "max_routes"});
     if (!m) return;
     d.pos = f.pos;
     if (auto x = m->get("main_lcore", d.fields)) set_if(d.main_lcore, r.integer(*x, 0, 1023));
@@ -238,6 +239,10 @@ void read_dataplane(Reader& r, const Field& f, DataplaneSettings& d) {
     if (auto x = m->get("mbuf_cache", d.fields)) set_if(d.mbuf_cache, r.integer(*x, 0, 512));
     if (auto x = m->get("hugepages", d.fields)) set_if(d.hugepages, r.boolean(*x));
     if (auto x = m->get("memory_mb", d.fields)) set_if(d.memory_mb, r.integer(*x, 0, UINT32_MAX));
+    if (auto x = m->get("main_cpu", d.fields)) set_if(d.main_cpu, r.integer(*x, 0, 1023));
+    if (auto x = m->get("max_sas", d.fields)) set_if(d.max_sas, r.integer(*x, 1, 4194304));
+    if (auto x = m->get("max_policies", d.fields)) set_if(d.max_policies, r.integer(*x, 1, 4194304));
+    if (auto x = m->get("max_routes", d.fields)) set_if(d.max_routes, r.integer(*x, 1, 16777216));
     if (auto x = m->get("file_prefix", d.fields)) set_if(d.file_prefix, r.nonempty_string(*x));
     if (auto x = m->get("api_socket", d.fields)) set_if(d.api_socket, r.nonempty_string(*x));
     if (auto x = m->get("eal_args", d.fields)) {

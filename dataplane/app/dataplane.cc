@@ -6,6 +6,8 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
+#include <algorithm>
+
 #include "dataplane/eal/eal_args.h"
 #include "dataplane/pipeline/packet_meta.h"
 
@@ -87,6 +89,7 @@ Result<std::unique_ptr<Dataplane>> Dataplane::create(const config::Config& cfg, 
     CryptoDeviceConfig cc;
     cc.name = crypto_vdev_name(dc.crypto);
     cc.queue_pairs = n_workers;
+    cc.max_sessions = dc.max_sas;  // one crypto session per SA
     auto crypto = CryptoDevice::create(cc);
     if (!crypto) return crypto.error();
     d->crypto_ = std::make_unique<CryptoDevice>(std::move(*crypto));
@@ -98,6 +101,14 @@ Result<std::unique_ptr<Dataplane>> Dataplane::create(const config::Config& cfg, 
 
     TablesConfig& tc = d->tables_config_;
     tc.workers = n_workers;
+    tc.max_sas = dc.max_sas;
+    tc.max_policies = dc.max_policies;
+    tc.fib.max_routes = dc.max_routes;
+    // rte_lpm needs a tbl8 group (1 KiB) for each /24 that holds longer routes: 1024 with the
+    // default table, one per 8 routes in a larger one (100,000 tunnels' /27s span 12,500 /24s).
+    if (dc.max_routes > config::DataplaneSettings{}.max_routes) {
+        tc.fib.number_tbl8s = std::max<uint32_t>(1024, dc.max_routes / 8);
+    }
     auto tables = Tables::create(tc, infos, *d->crypto_, d->rcu_);
     if (!tables) return tables.error();
     d->tables_ = std::move(*tables);

@@ -39,7 +39,16 @@ std::vector<std::string> build_eal_args(const config::Config& cfg, std::string_v
     std::string lcores = std::to_string(dp.main_lcore);
     if (dp.workers.empty()) lcores += "," + std::to_string(dp.main_lcore + 1);
     for (uint32_t w : dp.workers) lcores += "," + std::to_string(w);
-    a.insert(a.end(), {"-l", lcores, "--main-lcore", std::to_string(dp.main_lcore), "--file-prefix", dp.file_prefix});
+    if (dp.main_cpu) {
+        // lcore ids stay as configured; only the main lcore's thread moves to another CPU (EAL's
+        // --lcores "ID@CPU"; workers keep the CPU of their own number).
+        std::string mapped = std::to_string(dp.main_lcore) + "@" + std::to_string(*dp.main_cpu);
+        mapped += lcores.substr(lcores.find(','));
+        a.insert(a.end(), {"--lcores", mapped});
+    } else {
+        a.insert(a.end(), {"-l", lcores});
+    }
+    a.insert(a.end(), {"--main-lcore", std::to_string(dp.main_lcore), "--file-prefix", dp.file_prefix});
     if (!dp.hugepages) {
         a.insert(a.end(), {"--no-huge", "-m", std::to_string(dp.memory_mb ? dp.memory_mb : 256)});
     } else if (dp.memory_mb) {

@@ -348,6 +348,10 @@ Config full_config() {
     c.dataplane.file_prefix = "gw1";
     c.dataplane.api_socket = "/tmp/dp.sock";
     c.dataplane.eal_args = {"--log-level=8", "-v"};
+    c.dataplane.main_cpu = 0;
+    c.dataplane.max_sas = 200000;
+    c.dataplane.max_policies = 100000;
+    c.dataplane.max_routes = 1000000;
     c.bird.enabled = true;
     c.bird.socket = "/tmp/bird.ctl";
     c.bird.include_file = "/tmp/rri.conf";

@@ -41,6 +41,21 @@ TEST(EalArgs, LabConfigurationUsesVdevsAndNoHugepages) {
                                               "--log-level", "pmd.net.af_packet:debug"}));
 }
 
+TEST(EalArgs, MainCpuMapsOnlyTheMainLcore) {
+    // Two workers on a two-CPU machine: the main lcore (mostly asleep) shares CPU 0 with worker 0.
+    config::Config cfg;
+    cfg.dataplane.main_lcore = 2;
+    cfg.dataplane.main_cpu = 0;
+    cfg.dataplane.workers = {0, 1};
+    config::Interface a;
+    a.name = "te0";
+    a.port = "0000:3b:00.0";
+    cfg.interfaces.push_back(a);
+    auto args = build_eal_args(cfg, "td");
+    EXPECT_EQ(args, (std::vector<std::string>{"td", "--lcores", "2@0,0,1", "--main-lcore", "2", "--file-prefix",
+                                              "tandem", "-a", "0000:3b:00.0", "--vdev", "crypto_aesni_mb0"}));
+}
+
 TEST(EalArgs, ApplianceConfigurationAllowListsPciPorts) {
     config::Config cfg;
     cfg.dataplane.workers = {1, 2, 3};
