@@ -46,6 +46,9 @@ std::vector<InterfacePolicy> compile_policies(const Config& cfg) {
             if (g) {
                 p.standby_name = g->name;
                 p.local_endpoint = g->ip;
+            } else if (itf.address) {
+                // The bound group's name is gone (seed: the endpoint falls back to the interface).
+                p.local_endpoint = itf.address->address;
             }
         } else if (itf.address) {
             p.local_endpoint = itf.address->address;

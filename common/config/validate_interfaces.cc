@@ -183,9 +183,13 @@ const StandbyGroup* redundancy_group(const Config& cfg, const Interface& itf, co
                             ", not on " + itf.name + "; redundancy must name a standby group of the interface the "
                             "crypto map is applied to");
         } else {
-            diags.error(pos, path,
-                        "interface " + itf.name + " has no standby group named " + quoted(*b.standby_name) +
-                            suggestion(*b.standby_name, named, "standby names on this interface"));
+            // The seed: with the standby name gone, the tunnel endpoint is reinitialised to the
+            // interface address; Tandem re-binds by itself when the name comes back.
+            diags.warning(pos, path,
+                          "interface " + itf.name + " has no standby group named " + quoted(*b.standby_name) +
+                              suggestion(*b.standby_name, named, "standby names on this interface") +
+                              "; until it has, the tunnel endpoint is the interface address and no HSRP group "
+                              "gates the crypto map");
         }
         return nullptr;
     }
@@ -195,9 +199,10 @@ const StandbyGroup* redundancy_group(const Config& cfg, const Interface& itf, co
         }
     }
     if (named.empty()) {
-        diags.error(pos, path,
-                    "redundancy needs a named standby group on " + itf.name +
-                        "; give one of its standby groups a `name` (IOS `standby name`)");
+        diags.warning(pos, path,
+                      "redundancy needs a named standby group on " + itf.name +
+                          "; give one of its standby groups a `name` (IOS `standby name`). Until then the tunnel "
+                          "endpoint is the interface address");
     } else {
         std::vector<std::string> q;
         for (const auto& n : named) q.push_back(quoted(n));

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "common/config/acl_text.h"
+#include "common/config/compile.h"
 
 namespace tandem::config {
 namespace {
@@ -478,8 +479,14 @@ TEST(ValidateBinding, RedundancyNameMustBeAGroupOfTheInterface) {
     Config c = seed_hsrp();
     c.interfaces[0].crypto_map->standby_name = "grop1";
     c.interfaces[0].crypto_map->fields.set("redundancy", at(22, 30));
-    EXPECT_TRUE(error_at(run(c), "interfaces[FastEthernet0/0].crypto_map.redundancy",
-                         {"no standby group named \"grop1\"", "did you mean \"group1\"?"}, 22));
+    // The seed: a standby name that is gone returns the endpoint to the interface address.
+    EXPECT_TRUE(warning_at(run(c), "interfaces[FastEthernet0/0].crypto_map.redundancy",
+                           {"no standby group named \"grop1\"", "did you mean \"group1\"?", "interface address"}, 22));
+    EXPECT_FALSE(run(c).has_errors());
+    auto pol = compile_policies(c);
+    ASSERT_EQ(pol.size(), 1u);
+    EXPECT_EQ(pol[0].local_endpoint->str(), "192.168.0.2");
+    EXPECT_FALSE(pol[0].standby_name.has_value());
 
     Interface other = interface("GigabitEthernet0/1", "10.20.0.2/24");
     other.standby.push_back(standby(7, "group7", "10.20.0.1"));
@@ -501,8 +508,9 @@ TEST(ValidateBinding, RedundancyWithoutNameNeedsExactlyOneNamedGroup) {
 
     c.interfaces[0].standby[0].name.reset();
     c.interfaces[0].standby[1].name.reset();
-    EXPECT_TRUE(error_at(run(c), "interfaces[FastEthernet0/0].crypto_map.redundancy",
-                         {"needs a named standby group"}, 23));
+    EXPECT_TRUE(warning_at(run(c), "interfaces[FastEthernet0/0].crypto_map.redundancy",
+                           {"needs a named standby group", "interface address"}, 23));
+    EXPECT_FALSE(run(c).has_errors());
 }
 
 TEST(ValidateBinding, BoundGroupWithoutIpWarns) {
