@@ -17,6 +17,7 @@ const char* down_reason_name(DownReason r) {
         case DownReason::replaced: return "replaced";
         case DownReason::negotiation_failed: return "negotiation failed";
         case DownReason::expired: return "expired";
+        case DownReason::relinquished: return "relinquished";
     }
     return "?";
 }
@@ -153,6 +154,28 @@ bool Engine::delete_ike(uint32_t ike_sa_id) {
     // The Delete goes before anything queued.
     sa->queue.push_front(make_delete_ike(DownReason::deleted_locally));
     start_next(*sa);
+    return true;
+}
+
+bool Engine::abandon_ike(uint32_t ike_sa_id, bool tell_peer) {
+    reap();
+    IkeSa* sa = find_sa(ike_sa_id);
+    if (!sa) return false;
+    // One Delete, not retransmitted and not waited for: only when the window is free, since a
+    // request beside an outstanding one would be dropped by the peer (window size 1).
+    if (tell_peer && sa->state == IkeState::established && !sa->outstanding) {
+        std::vector<Payload> payloads;
+        payloads.push_back(Payload::of(DeletePayload{ProtocolId::ike, 0, {}}));
+        const IkeHeader h = sa->header(ExchangeType::informational, false, sa->next_request_id);
+        if (auto b = sa->protect(h, payloads, rng_)) {
+            std::vector<uint8_t> bytes = std::move(*b);
+            if (sa->local.port == kNattPort) add_non_esp_marker(bytes);
+            ++sa->next_request_id;
+            send_datagram(sa->local, sa->remote, std::move(bytes));
+        }
+    }
+    log("ike: " + sa->peer->name + ": IKE SA " + std::to_string(sa->id) + " abandoned" + (tell_peer ? " (Delete sent)" : ""));
+    destroy(*sa, DownReason::relinquished);
     return true;
 }
 

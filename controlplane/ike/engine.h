@@ -106,6 +106,11 @@ public:
     // CHILD policy's lifetime_seconds, so that two engines with equal lifetimes rarely collide.
     bool rekey_child(uint32_t child_id);
     bool delete_ike(uint32_t ike_sa_id);
+    // Tears the IKE SA and its CHILD SAs down at once (child_down, ike_down with reason
+    // `relinquished`), without waiting for the peer: for when the local address is about to go
+    // (an HSRP group leaving Active). With `tell_peer`, one Delete is sent first, unretransmitted,
+    // so the peer can renegotiate with whoever holds the address next instead of waiting for DPD.
+    bool abandon_ike(uint32_t ike_sa_id, bool tell_peer);
     // Rekeys the IKE SA now (CREATE_CHILD_SA { SA(IKE), Ni, KEi }, RFC 7296 2.18). The engine
     // also does this itself, as the IKE SA's initiator, at a random 85-95% of the peer's
     // ike_lifetime_seconds; at 100% an IKE SA not rekeyed is deleted. false: no such

@@ -37,6 +37,7 @@ enum class DownReason : uint8_t {
     replaced,             // INITIAL_CONTACT from the peer, or the SA was rekeyed
     negotiation_failed,   // IKE_SA_INIT/IKE_AUTH refused (NO_PROPOSAL_CHOSEN, ...)
     expired,              // lifetime reached
+    relinquished,         // abandon_ike(): the local address went away (HSRP left Active)
 };
 const char* down_reason_name(DownReason r);
 

@@ -84,6 +84,39 @@ TEST_F(Informational, DeleteIkeFromResponder) {
     EXPECT_EQ(b.ike_down.size(), 1u);
 }
 
+// HSRP leaving Active: the SA goes at once on this side, one unretransmitted Delete tells the
+// peer, and its answer (to an address we no longer hold) is not needed.
+TEST_F(Informational, AbandonIkeTearsDownAtOnceAndTellsThePeer) {
+    configure({gcm_ecp256()}, {gcm_ecp256()});
+    establish();
+    ASSERT_TRUE(b.engine->abandon_ike(b.ike_up[0].ike_sa_id, true));
+    EXPECT_EQ(b.engine->ike_sa_count(), 0u);
+    ASSERT_EQ(b.ike_down.size(), 1u);
+    EXPECT_EQ(b.ike_down[0].reason, DownReason::relinquished);
+    EXPECT_EQ(b.down.size(), 1u);
+    /* INFORMATIONAL SK { D(IKE) } --> (nobody answers it) */
+    ASSERT_EQ(wire.size(), 1u);
+    deliver();
+    EXPECT_EQ(a.engine->ike_sa_count(), 0u);
+    ASSERT_EQ(a.ike_down.size(), 1u);
+    EXPECT_EQ(a.ike_down[0].reason, DownReason::deleted_by_peer);
+    // A's empty answer reaches an engine that no longer knows the SA; nothing is retransmitted.
+    drop_all();
+    advance(std::chrono::seconds(60));
+    EXPECT_TRUE(wire.empty());
+    EXPECT_FALSE(b.engine->abandon_ike(b.ike_up[0].ike_sa_id, true));
+}
+
+TEST_F(Informational, AbandonIkeSilently) {
+    configure({gcm_ecp256()}, {gcm_ecp256()});
+    establish();
+    ASSERT_TRUE(a.engine->abandon_ike(a.ike_up[0].ike_sa_id, false));
+    EXPECT_EQ(a.engine->ike_sa_count(), 0u);
+    EXPECT_EQ(a.down.size(), 1u);
+    EXPECT_TRUE(wire.empty());
+    EXPECT_EQ(b.engine->ike_sa_count(), 1u);
+}
+
 TEST_F(Informational, DpdProbesOnlyWhenQuiet) {
     configure({gcm_ecp256()}, {gcm_ecp256()});
     pa->dpd_interval = std::chrono::seconds(10);
