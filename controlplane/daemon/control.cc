@@ -2,8 +2,10 @@
 
 #include <syslog.h>
 
+#include <set>
 #include <sstream>
 
+#include "common/config/compile.h"
 #include "common/config/ios_render.h"
 #include "common/config/load.h"
 #include "controlplane/show/live.h"
@@ -41,6 +43,9 @@ Result<std::unique_ptr<Control>> Control::create(loop::EventLoop& loop, const Co
     DataplaneLink::Handlers h;
     Control* ctl = c.get();
     h.on_up = [ctl] { ctl->on_dataplane_up(); };
+    h.on_down = [ctl] {
+        if (ctl->hsrp_) ctl->hsrp_->dataplane_down();
+    };
     h.on_acquire = [ctl](const dpapi::Acquire& a) {
         if (ctl->ike_) ctl->ike_->on_acquire(a);
     };
@@ -52,13 +57,15 @@ Result<std::unique_ptr<Control>> Control::create(loop::EventLoop& loop, const Co
                                   *c->config_, options.ike_port, options.natt_port);
     if (!ike) return Error("IKE: " + ike.error().message);
     c->ike_ = std::move(*ike);
+    if (auto r = c->start_hsrp(); !r) return r.error();
     if (auto r = c->start_rri(); !r) return r.error();
     c->dataplane_->start();
     return c;
 }
 
 Control::~Control() {
-    ike_.reset();  // its engine may still talk to the dataplane link
+    hsrp_.reset();  // resigns and releases what it holds, telling IKE first
+    ike_.reset();   // its engine may still talk to the dataplane link
 }
 
 void Control::on_dataplane_up() {
@@ -66,6 +73,7 @@ void Control::on_dataplane_up() {
     if (ike_) ike_->on_dataplane_up();
     if (auto r = push_policies(); !r) syslog(LOG_ERR, "policy: %s", r.error().message.c_str());
     if (rri_) rri_->on_dataplane_up();
+    if (hsrp_) hsrp_->dataplane_up();
 }
 
 Result<void> Control::push_port(uint16_t port) {
@@ -98,6 +106,8 @@ Result<std::string> Control::reload() {
     policies_ = std::move(next);
     if (auto r = ike_->reconfigure(*config_); !r) syslog(LOG_ERR, "reload: IKE: %s", r.error().message.c_str());
     if (auto r = rri_->reconfigure(*config_); !r) syslog(LOG_ERR, "reload: RRI: %s", r.error().message.c_str());
+    hsrp_->reconfigure(*config_);
+    abandon_unused_endpoints();
     ++reloads_;
     std::string out = changed ? "Configuration reloaded from " + options_.config_path + "\n"
                               : "Configuration unchanged (" + options_.config_path + ")\n";
@@ -218,9 +228,64 @@ void Control::register_commands() {
                   [this](const cli::Request&) { return reload(); });
 }
 
+// HSRP (hsrp_service.h): virtual addresses claimed and released through the dataplane link; IKE
+// abandons the SAs on an address before it is released (telling each peer with one Delete, so it
+// renegotiates with the new Active router at once instead of waiting for DPD); every state change
+// makes RRI re-evaluate which routes this gateway may advertise.
+Result<void> Control::start_hsrp() {
+    HsrpService::Hooks h;
+    auto reply_ok = [](const Result<dpapi::Response>& r) -> Result<void> {
+        if (!r) return r.error();
+        if (!r->ok()) return Error(r->error_text());
+        return {};
+    };
+    h.claim = [this, reply_ok](const dpapi::VirtualAddress& v) {
+        return reply_ok(dataplane_->call([&](dpapi::Client& c) { return c.request(dpapi::VaddrClaim{{v}}); }));
+    };
+    h.release = [this, reply_ok](const dpapi::VirtualAddress& v) {
+        return reply_ok(dataplane_->call(
+            [&](dpapi::Client& c) { return c.request(dpapi::VaddrRelease{{dpapi::VaddrRef{v.port, v.address}}}); }));
+    };
+    h.dump = [this] { return dataplane_->call([](dpapi::Client& c) { return c.dump_vaddrs(); }); };
+    h.leaving_active = [this](Ipv4Address vip) {
+        if (!ike_) return;
+        size_t n = 0;
+        for (const auto& sa : ike_->engine().snapshot()) {
+            if (sa.local.address == vip) n += ike_->engine().abandon_ike(sa.id, true) ? 1 : 0;
+        }
+        if (n) syslog(LOG_NOTICE, "HSRP: %s leaves this gateway: %zu IKE SA(s) on it abandoned", vip.str().c_str(), n);
+    };
+    h.changed = [this] {
+        if (rri_) rri_->refresh();
+    };
+    auto s = HsrpService::create(loop_, *config_, std::move(h));
+    if (!s) return Error("HSRP: " + s.error().message);
+    hsrp_ = std::move(*s);
+    hsrp_->register_commands(commands_);
+    ike_->may_initiate_from = [this](Ipv4Address local) { return hsrp_->may_use_local(local); };
+    return {};
+}
+
+// After a reload: IKE SAs on a local address no crypto map uses any more (the seed: the standby
+// name removed from the interface returns the tunnel endpoint to the interface address, and the
+// SAs on the old endpoint are deleted).
+void Control::abandon_unused_endpoints() {
+    std::set<Ipv4Address> endpoints;
+    for (const auto& p : config::compile_policies(*config_)) {
+        if (p.local_endpoint) endpoints.insert(*p.local_endpoint);
+    }
+    for (const auto& sa : ike_->engine().snapshot()) {
+        if (endpoints.contains(sa.local.address)) continue;
+        syslog(LOG_NOTICE, "reload: %s is no longer a tunnel endpoint: IKE SA %u with %s deleted",
+               sa.local.address.str().c_str(), sa.id, sa.remote.address.str().c_str());
+        ike_->engine().abandon_ike(sa.id, true);
+    }
+}
+
 // Reverse route injection (controlplane/rri): routes into the FIB through the dataplane link, and
 // into BIRD when the configuration enables it; CHILD SAs come from IKE with the crypto map entry
-// each was negotiated through. HSRP state: every group counts as Active until HSRP supplies it.
+// each was negotiated through. Routes of a map bound to a standby group exist only while that group
+// is Active here (hsrp_service.h).
 Result<void> Control::start_rri() {
     rri::FibOps fib;
     fib.up = [this] { return dataplane_->up(); };
@@ -233,7 +298,8 @@ Result<void> Control::start_rri() {
     fib.dump_routes = [this] { return dataplane_->call([](dpapi::Client& c) { return c.dump_routes(); }); };
     fib.port_of = [this](const std::string& interface) { return dataplane_port(*config_, interface); };
     auto log = [](std::string_view line) { syslog(LOG_NOTICE, "%.*s", static_cast<int>(line.size()), line.data()); };
-    auto s = rri::RriService::create(loop_, *config_, std::move(fib), {}, log);
+    auto is_active = [this](const std::string& group) { return hsrp_->is_active(group); };
+    auto s = rri::RriService::create(loop_, *config_, std::move(fib), is_active, log);
     if (!s) return Error("RRI: " + s.error().message);
     rri_ = std::move(*s);
     rri_->register_commands(commands_);

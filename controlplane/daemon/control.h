@@ -19,6 +19,7 @@
 #include "controlplane/cli/cli_server.h"
 #include "controlplane/cli/command_registry.h"
 #include "controlplane/daemon/dataplane_link.h"
+#include "controlplane/daemon/hsrp_service.h"
 #include "controlplane/daemon/ike_service.h"
 #include "controlplane/daemon/policy_sync.h"
 #include "controlplane/rri/rri_service.h"
@@ -47,6 +48,7 @@ public:
     DataplaneLink& dataplane() { return *dataplane_; }
     IkeService& ike() { return *ike_; }
     rri::RriService& rri() { return *rri_; }
+    HsrpService& hsrp() { return *hsrp_; }
     const PolicySet& policies() const { return policies_; }
 
     // Re-reads the configuration file. The answer says what happened, for the operator.
@@ -60,6 +62,8 @@ private:
     Result<void> push_policies();
     Result<void> push_port(uint16_t port);
     Result<void> start_rri();
+    Result<void> start_hsrp();
+    void abandon_unused_endpoints();
 
     loop::EventLoop& loop_;
     ControlOptions options_;
@@ -70,6 +74,7 @@ private:
     PolicySet policies_;
     std::unique_ptr<IkeService> ike_;
     std::unique_ptr<rri::RriService> rri_;
+    std::unique_ptr<HsrpService> hsrp_;
     loop::Time started_{};
     uint64_t reloads_ = 0;
 };

@@ -169,6 +169,11 @@ void IkeService::on_acquire(const dpapi::Acquire& a) {
         syslog(LOG_WARNING, "ike: ACQUIRE for policy %u: no crypto map entry with a peer", a.policy_id);
         return;
     }
+    if (may_initiate_from && !may_initiate_from(target->peer->local)) {
+        syslog(LOG_DEBUG, "ike: ACQUIRE for policy %u ignored: %s is an HSRP virtual address not Active here", a.policy_id,
+               target->peer->local.str().c_str());
+        return;
+    }
     acquiring_[a.policy_id] = now;
     ike::TriggerPacket t{a.packet.src, a.packet.dst, a.packet.protocol, a.packet.src_port, a.packet.dst_port};
     auto r = engine_->initiate(target->peer, *target->child, t);

@@ -58,6 +58,9 @@ public:
     };
     const std::map<uint32_t, Installed>& installed() const { return installed_; }  // by child id
 
+    // Whether IKE may initiate from a local address now (HSRP: not from the virtual address of a
+    // group that is not Active here). Unset: always.
+    std::function<bool(Ipv4Address local)> may_initiate_from;
     std::function<void(const ike::ChildSaEvent&)> on_child_up;
     std::function<void(const ike::ChildSaEvent&)> on_child_down;
 

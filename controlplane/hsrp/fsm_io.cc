@@ -214,6 +214,15 @@ GroupSnapshot Fsm::snapshot() const {
     s.virtual_ip = virtual_ip();
     s.virtual_ip_learned = !config_.virtual_ip && learned_vip_.has_value();
     s.virtual_mac = virtual_mac();
+    s.hellos_in = counters_.hellos_in;
+    s.coups_in = counters_.coups_in;
+    s.resigns_in = counters_.resigns_in;
+    s.hellos_out = counters_.hellos_out;
+    s.coups_out = counters_.coups_out;
+    s.resigns_out = counters_.resigns_out;
+    for (size_t r = 0; r < kDropReasonCount; ++r) {
+        if (counters_.drops[r]) s.drops.emplace_back(std::string(drop_reason_name(static_cast<DropReason>(r))), counters_.drops[r]);
+    }
     s.hello_ms = hello_ms();
     s.hold_ms = hold_ms();
     s.timers_learned = !config_.hello && learned_times_ms_.has_value();

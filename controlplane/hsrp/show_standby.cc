@@ -236,6 +236,13 @@ std::string render_standby_json(const std::vector<GroupSnapshot>& groups, const 
             w.key("to").value(state_name(h.to)).key("reason").value(h.reason).end_object();
         }
         w.end_array();
+        w.key("packets").begin_object();
+        w.key("hellos_in").number(g.hellos_in).key("coups_in").number(g.coups_in).key("resigns_in").number(g.resigns_in);
+        w.key("hellos_out").number(g.hellos_out).key("coups_out").number(g.coups_out).key("resigns_out").number(g.resigns_out);
+        w.end_object();
+        w.key("drops").begin_object();
+        for (const auto& [reason, n] : g.drops) w.key(reason).number(n);
+        w.end_object();
         w.end_object();
         docs.push_back(w.str());
     }

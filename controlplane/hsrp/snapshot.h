@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/ipv4.h"
@@ -66,6 +67,11 @@ struct GroupSnapshot {
     std::vector<TrackView> tracks;
     bool md5 = false;                     // MD5 authentication (else text)
     std::vector<HistoryView> history;     // oldest first
+
+    // Packets through the state machine; drops by reason (DropReason names), only those seen.
+    uint64_t hellos_in = 0, coups_in = 0, resigns_in = 0;
+    uint64_t hellos_out = 0, coups_out = 0, resigns_out = 0;
+    std::vector<std::pair<std::string, uint64_t>> drops;
 };
 
 }  // namespace tandem::hsrp
