@@ -161,7 +161,8 @@ ha_gw_start() {  # $1: gw1 | gw2
     wait_for "tandem-control of $gw to reach its dataplane" 100 ha_connected "$gw"
 }
 
-# SIGKILL every process of the gateway: the box fails.
+# SIGKILL every process of the gateway: the box fails. With "nowait", returns right after the
+# signals (call ha_gw_reap later); else waits until they are gone.
 ha_gw_kill() {
     local gw=$1 d=$work/$1 f
     for f in control dataplane bird; do
@@ -169,8 +170,17 @@ ha_gw_kill() {
     done
     # ip netns exec's child may outlive it for an instant; BIRD's own pid file names the daemon.
     [ -f "$d/bird.pidfile" ] && kill -KILL "$(cat "$d/bird.pidfile" 2>/dev/null)" 2>/dev/null || true
+    [ "${2:-}" = nowait ] || ha_gw_reap "$gw"
+}
+
+# Running, not a zombie: the processes ha_bg starts are disowned, so nobody reaps them until this
+# shell exits.
+alive() { [ -e "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+
+ha_gw_reap() {
+    local gw=$1 d=$work/$1 f
     for f in control dataplane bird; do
-        [ -f "$d/$f.pid" ] && while kill -0 "$(cat "$d/$f.pid")" 2>/dev/null; do sleep 0.05; done
+        [ -f "$d/$f.pid" ] && while alive "$(cat "$d/$f.pid")"; do sleep 0.05; done
         rm -f "$d/$f.pid"
     done
     rm -f "$d/control.sock" "$d/dataplane.sock" "$d/bird.ctl"
