@@ -279,9 +279,43 @@ void check_interface_pairs(const Config& cfg, Diagnostics& diags) {
     }
 }
 
+// The seed: with standby groups on both sides, priorities should be equal so that the interface
+// addresses decide both elections the same way (one gateway lower on both LANs). Unequal
+// priorities between this gateway's outside and inside groups, or a preempt on one side only,
+// invite the active/standby split that breaks connectivity.
+void check_split_risk(const Config& cfg, Diagnostics& diags) {
+    const Interface* out_itf = nullptr;
+    const StandbyGroup* out_g = nullptr;
+    for (const auto& itf : cfg.interfaces) {
+        if (itf.role != InterfaceRole::outside || itf.standby.empty()) continue;
+        out_itf = &itf;
+        out_g = &itf.standby.front();
+        break;
+    }
+    if (!out_g) return;
+    for (const auto& itf : cfg.interfaces) {
+        if (itf.role != InterfaceRole::inside) continue;
+        for (const auto& g : itf.standby) {
+            if (g.priority != out_g->priority) {
+                diags.warning(pos_of(g, "priority"), standby_path(itf, g) + ".priority",
+                              "priority " + std::to_string(g.priority) + " differs from " +
+                                  std::to_string(out_g->priority) + " of " + standby_path(*out_itf, *out_g) +
+                                  ": the gateways may elect one Active outside and the other inside (the seed's "
+                                  "active/standby split); use equal priorities on both sides and both gateways");
+            } else if (g.preempt != out_g->preempt) {
+                diags.warning(pos_of(g, "preempt"), standby_path(itf, g) + ".preempt",
+                              std::string("preemption is ") + (g.preempt ? "on" : "off") + " here but " +
+                                  (out_g->preempt ? "on" : "off") + " on " + standby_path(*out_itf, *out_g) +
+                                  ": the two groups may settle on different gateways (active/standby split)");
+            }
+        }
+    }
+}
+
 }  // namespace
 
 void validate_interfaces(const Config& cfg, Diagnostics& diags) {
+    check_split_risk(cfg, diags);
     check_unique_names(cfg.interfaces, "interface", interface_path, diags);
     check_interface_pairs(cfg, diags);
     check_unique_standby_names(cfg, diags);

@@ -944,5 +944,26 @@ TEST(Validate, ReportsEveryProblem) {
     }
 }
 
+// The seed's active/standby split: groups on both sides of one gateway should agree.
+TEST(ValidateStandby, UnequalInsideAndOutsidePrioritiesWarn) {
+    Config c = seed_hsrp();
+    c.interfaces[0].role = InterfaceRole::outside;
+    Interface in = interface("GigabitEthernet0/1", "10.20.0.2/24");
+    in.role = InterfaceRole::inside;
+    in.standby.push_back(standby(2, "inside", "10.20.0.1"));
+    c.interfaces.push_back(in);
+    EXPECT_FALSE(run(c).has_errors()) << run(c).str();
+    EXPECT_EQ(run(c).str().find("split"), std::string::npos) << run(c).str();
+
+    c.interfaces[1].standby[0].priority = 110;
+    c.interfaces[1].standby[0].fields.set("priority", at(30, 19));
+    EXPECT_TRUE(warning_at(run(c), "interfaces[GigabitEthernet0/1].standby[2].priority",
+                           {"priority 110 differs from 100", "active/standby split"}, 30));
+
+    c.interfaces[1].standby[0].priority = 100;
+    c.interfaces[1].standby[0].preempt = true;
+    EXPECT_TRUE(warning_at(run(c), "interfaces[GigabitEthernet0/1].standby[2].preempt", {"preemption is on here but off"}));
+}
+
 }  // namespace
 }  // namespace tandem::config
