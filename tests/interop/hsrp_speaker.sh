@@ -103,33 +103,14 @@ ike:
   keys:
     - peer: 192.0.2.9
       key: unused-here
-dataplane:
-  main_lcore: 0
-  workers: [1]
-  poll: adaptive
-  hugepages: false
-  memory_mb: 256
-  mbufs: 2047
-  mbuf_cache: 64
-  file_prefix: $T
-  api_socket: $work/dp.sock
-control:
-  socket: $work/ctl.sock
+$(test_process_yaml)
 YAML
 
 # Capture from the start, on the speaker's side of the LAN.
 ip netns exec "$T-lan" tshark -q -i l0 -w "$work/hsrp.pcap" -f "udp port 1985 or arp" > "$work/tshark.log" 2>&1 &
 pids+=($!)
 wait_for "tshark to capture" 100 test -s "$work/hsrp.pcap"
-start_tandem_ns() {
-    ip netns exec "$T-gw" "$build/dataplane/tandem-dataplane" -c "$work/gw.yaml" > "$work/dataplane.log" 2>&1 &
-    pids+=($!)
-    wait_for "the dataplane API" 150 test -S "$work/dp.sock"
-    ip netns exec "$T-gw" "$build/controlplane/daemon/tandem-control" -c "$work/gw.yaml" --stderr > "$work/control.log" 2>&1 &
-    pids+=($!)
-    wait_for "tandem-control's socket" 100 test -S "$work/ctl.sock"
-}
-start_tandem_ns
+start_tandem   # lib.sh: dataplane and control in $T-gw from $work/gw.yaml
 state() {
     tctl show standby --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["state"])'
 }

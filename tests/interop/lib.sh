@@ -134,6 +134,14 @@ interfaces:
     role: inside
 $2
 $1
+$(test_process_yaml)
+YAML
+}
+
+# The dataplane and control sections of a test gateway's YAML: one worker, adaptive polling, no
+# hugepages, small pools, this test's file prefix and sockets under $work.
+test_process_yaml() {
+    cat <<YAML
 dataplane:
   main_lcore: 0
   workers: [1]
