@@ -14,7 +14,9 @@
 #     on gw2 (gw2 initiates on the first inside packet the core sends it, or strongSwan
 #     re-establishes after DPD), the core's route moves to gw2, traffic resumes both ways;
 #  4. gw1 comes back: with equal priorities and no preemption it stays Standby, gw2 keeps
-#     serving, traffic still flows.
+#     serving, traffic still flows;
+#  5. gw1 is reloaded with a higher priority and preemption: it takes Active back; gw2 drops its
+#     SAs (IKE and dataplane), the address and the route; the tunnel comes back with gw1.
 # Prints the time line (HSRP takeover, IKE SA, route, traffic gap) for docs/performance.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -137,4 +139,21 @@ ha_is gw2 Active || fail "gw2 lost Active to the returning gw1: $(ha_ctl gw2 sho
 vip_on gw1 && fail "the returning Standby gw1 holds the virtual address"
 ip -n "$T-core" route show 10.2.1.0/24 | grep -q 'via 10.1.0.3 ' || fail "the core's route left gw2: $(ip -n "$T-core" route)"
 ip netns exec "$T-rh" ping -c 3 -i 0.2 -W 2 10.1.9.10 > "$work/ping2.txt" || fail "remote -> inside after gw1 returned: $(cat "$work/ping2.txt")"
+
+# 5. gw1 gets priority 110 with preemption (a reload): it takes Active back with a Coup; gw2
+#    leaves Active, abandons its SAs on the virtual address (one Delete tells strongSwan), releases
+#    the address and withdraws its route; the tunnel comes back with gw1.
+sed -i -e 's/^        priority: 100$/        priority: 110\n        preempt: true/' "$work/gw1/gw.yaml"
+ha_ctl gw1 reload > "$work/reload.txt" 2>&1 || fail "reload of gw1: $(cat "$work/reload.txt")"
+wait_for "gw1 to preempt" 300 ha_is gw1 Active
+wait_for "gw2 to go Standby" 100 ha_is gw2 Standby
+dp_sa_count() { "$build/controlplane/ctl/tandemctl" dp --socket "$work/$1/dataplane.sock" show sa --json |
+    /usr/bin/python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'; }
+wait_for "gw2 to drop its IKE SA" 100 sh -c "! '$build/controlplane/ctl/tandemctl' -s '$work/gw2/control.sock' show crypto ikev2 sa | grep -q 192.0.2.10"
+[ "$(dp_sa_count gw2)" = 0 ] || fail "gw2 (now Standby) still has SAs in its dataplane: $(dp_sa_count gw2)"
+vip_on gw2 && fail "gw2 (now Standby) still holds the virtual address"
+grep -q "abandoned" "$work/gw2/control.log" || fail "gw2 did not abandon its IKE SA: $(tail -20 "$work/gw2/control.log")"
+wait_for "the core's route back via gw1" 200 sh -c "ip -n $T-core route show 10.2.1.0/24 | grep -q 'via 10.1.0.2 '"
+wait_for "an IKE SA on gw1 again" 300 gw_has_ike gw1
+wait_for "traffic through gw1" 100 ip netns exec "$T-rh" ping -c 1 -W 1 10.1.9.10
 echo PASS
