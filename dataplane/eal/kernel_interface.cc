@@ -1,6 +1,7 @@
 #include "dataplane/eal/kernel_interface.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -55,6 +56,22 @@ std::string mac_text(const dpapi::MacAddress& m) {
     return buf;
 }
 
+// arp_announce = 2: the kernel's ARP requests name the interface address of the target's subnet
+// as their sender, never the source of the packet waiting for them. With the default (0) a reply
+// from an HSRP virtual address would make the kernel ask "who has X, tell VIP" with the port MAC:
+// neighbours would learn the port MAC for the virtual address, and their answer, addressed to the
+// virtual address, is consumed by the main lcore and never reaches the kernel.
+Result<void> announce_interface_address(const std::string& ifname) {
+    std::string path = "/proc/sys/net/ipv4/conf/" + ifname + "/arp_announce";
+    int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return os_error(ifname + ": cannot open " + path);
+    bool ok = write(fd, "2\n", 2) == 2;
+    Result<void> r;
+    if (!ok) r = os_error(ifname + ": cannot set " + path);
+    close(fd);
+    return r;
+}
+
 }  // namespace
 
 Result<KernelInterface> KernelInterface::create(const Settings& s) {
@@ -83,6 +100,7 @@ Result<KernelInterface> KernelInterface::create(const Settings& s) {
         set_ipv4(&r.ifr_netmask, Ipv4Address(prefix_mask(s.address->length)));
         if (ioctl(sock.fd(), SIOCSIFNETMASK, &r) != 0) return os_error(s.ifname + ": set netmask");
     }
+    if (auto a = announce_interface_address(s.ifname); !a) return a.error();
     ifreq r = request_for(s.ifname);
     if (ioctl(sock.fd(), SIOCGIFFLAGS, &r) != 0) return os_error(s.ifname + ": get flags");
     r.ifr_flags |= IFF_UP;
@@ -94,6 +112,7 @@ namespace {
 
 // Secondary addresses need rtnetlink (SIOCSIFADDR replaces the primary): one RTM_NEWADDR or
 // RTM_DELADDR request, acknowledged. Runs only on HSRP state changes, never on the fast path.
+// EEXIST on add and EADDRNOTAVAIL on remove mean the interface is already as asked: success.
 Result<void> change_address(const std::string& ifname, int type, Ipv4Address a, unsigned len) {
     unsigned index = if_nametoindex(ifname.c_str());
     if (index == 0) return Error(ifname + ": no such interface");
@@ -130,7 +149,8 @@ Result<void> change_address(const std::string& ifname, int type, Ipv4Address a, 
         auto* nh = reinterpret_cast<nlmsghdr*>(buf);
         if (n < static_cast<ssize_t>(NLMSG_LENGTH(sizeof(nlmsgerr))) || nh->nlmsg_type != NLMSG_ERROR) {
             result = Error(ifname + ": no netlink acknowledgement");
-        } else if (int err = reinterpret_cast<nlmsgerr*>(NLMSG_DATA(nh))->error; err != 0) {
+        } else if (int err = reinterpret_cast<nlmsgerr*>(NLMSG_DATA(nh))->error;
+                   err != 0 && !(type == RTM_NEWADDR && err == -EEXIST) && !(type == RTM_DELADDR && err == -EADDRNOTAVAIL)) {
             result = Error(ifname + ": " + (type == RTM_NEWADDR ? "add " : "remove ") + a.str() + "/" +
                            std::to_string(len) + ": " + std::strerror(-err));
         }

@@ -4,7 +4,9 @@
 // address, so the kernel — and IKE, HSRP and BIRD on ordinary sockets — sees the gateway's
 // addresses as its own. The fast path hands it the frames addressed to the gateway that it does
 // not consume itself (IKE, HSRP, ICMP, OSPF, BGP, ARP for the interface address); what the kernel
-// sends on it, the main lcore transmits out of the port.
+// sends on it, the main lcore transmits out of the port. HSRP virtual addresses held by the port
+// are added to it as /32 secondaries; its ARP requests always name the interface address
+// (arp_announce = 2), so neighbours never learn the port MAC for a virtual address.
 //
 //        kernel sockets (charon-less IKE, HSRP, BIRD)
 //                 |  tdm-outside (TAP, same MAC and address as the port)
@@ -46,7 +48,9 @@ public:
     const std::string& ifname() const { return ifname_; }
 
     // Adds or removes a secondary address on the kernel side (an HSRP virtual IP while Active, so
-    // IKE sockets bound to it work).
+    // IKE sockets bound to 0.0.0.0 receive datagrams to it and can answer from it). Idempotent:
+    // adding an address the interface already has, or removing one it does not have, succeeds.
+    // rtnetlink, blocking: call from the main lcore only, never from a worker.
     Result<void> add_address(Ipv4Address a, unsigned prefix_len);
     Result<void> remove_address(Ipv4Address a, unsigned prefix_len);
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <fstream>
 #include <optional>
 
 #include <gtest/gtest.h>
@@ -127,15 +128,24 @@ TEST(KernelInterface, CarriesFramesBothWaysAndSecondaryAddresses) {
     EXPECT_EQ(std::memcmp(udp->data() + 42, payload, sizeof payload), 0);
     close(fd);
 
-    // A virtual address is added to and removed from the kernel side.
+    // A virtual address is added to and removed from the kernel side; both are idempotent (an
+    // HSRP router claiming an address it holds, or releasing one it does not).
     auto vip = *Ipv4Address::parse("198.51.100.3");
-    ASSERT_TRUE(k->add_address(vip, 24));
+    ASSERT_TRUE(k->add_address(vip, 32));
     EXPECT_EQ(kernel_addresses("tdm-test0").size(), 2u);
-    auto dup = k->add_address(vip, 24);
-    ASSERT_FALSE(dup);
-    EXPECT_NE(dup.error().message.find("File exists"), std::string::npos) << dup.error().message;
-    ASSERT_TRUE(k->remove_address(vip, 24));
+    auto again = k->add_address(vip, 32);
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_EQ(kernel_addresses("tdm-test0").size(), 2u);
+    ASSERT_TRUE(k->remove_address(vip, 32));
     EXPECT_EQ(kernel_addresses("tdm-test0"), std::vector<Ipv4Address>{*Ipv4Address::parse("198.51.100.1")});
+    auto gone = k->remove_address(vip, 32);
+    ASSERT_TRUE(gone) << gone.error().message;
+
+    // Its ARP requests name the interface address, never a virtual address (arp_announce = 2).
+    std::ifstream announce("/proc/sys/net/ipv4/conf/tdm-test0/arp_announce");
+    int level = -1;
+    announce >> level;
+    EXPECT_EQ(level, 2);
 }
 
 }  // namespace
