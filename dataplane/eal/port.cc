@@ -62,16 +62,47 @@ Result<Port> Port::create(const PortSettings& s) {
         }
     }
     if (int rc = rte_eth_dev_start(id); rc != 0) return Error("port " + s.device + ": start: " + why(rc));
-    // Frames to HSRP virtual MACs must reach the worker; without MAC filter support, listen to all.
-    rte_eth_promiscuous_enable(id);
+    // Multicast (HSRP hellos, OSPF): all-multicast, or promiscuous where the PMD has no such mode.
+    // A device with neither (a software ring) receives everything anyway.
+    if (rte_eth_allmulticast_enable(id) != 0) (void)rte_eth_promiscuous_enable(id);
     rte_ether_addr mac{};
     rte_eth_macaddr_get(id, &mac);
     std::copy(std::begin(mac.addr_bytes), std::end(mac.addr_bytes), p.mac_.begin());
     return p;
 }
 
+Result<Port::MacReception> Port::admit_mac(const dpapi::MacAddress& mac) {
+    if (promiscuous()) return MacReception::promiscuous;
+    rte_ether_addr a{};
+    std::copy(mac.begin(), mac.end(), a.addr_bytes);
+    int rc = rte_eth_dev_mac_addr_add(id_, &a, 0);  // 0 when the filter has it already
+    if (rc == 0) {
+        if (std::find(filtered_.begin(), filtered_.end(), mac) == filtered_.end()) filtered_.push_back(mac);
+        return MacReception::filter;
+    }
+    if (int p = rte_eth_promiscuous_enable(id_); p != 0) {
+        return Error("cannot receive frames to the virtual MAC: MAC filter: " + why(rc) + "; promiscuous mode: " + why(p));
+    }
+    return MacReception::promiscuous;
+}
+
+void Port::forget_mac(const dpapi::MacAddress& mac) {
+    auto it = std::find(filtered_.begin(), filtered_.end(), mac);
+    if (it == filtered_.end()) return;
+    rte_ether_addr a{};
+    std::copy(mac.begin(), mac.end(), a.addr_bytes);
+    (void)rte_eth_dev_mac_addr_remove(id_, &a);
+    filtered_.erase(it);
+}
+
+bool Port::promiscuous() const { return rte_eth_promiscuous_get(id_) == 1; }
+
 Port::Port(Port&& o) noexcept
-    : id_(std::exchange(o.id_, RTE_MAX_ETHPORTS)), mac_(o.mac_), rx_queues_(o.rx_queues_), tx_queues_(o.tx_queues_) {}
+    : id_(std::exchange(o.id_, RTE_MAX_ETHPORTS)),
+      mac_(o.mac_),
+      rx_queues_(o.rx_queues_),
+      tx_queues_(o.tx_queues_),
+      filtered_(std::move(o.filtered_)) {}
 
 Port& Port::operator=(Port&& o) noexcept {
     if (this != &o) {
@@ -80,6 +111,7 @@ Port& Port::operator=(Port&& o) noexcept {
         mac_ = o.mac_;
         rx_queues_ = o.rx_queues_;
         tx_queues_ = o.tx_queues_;
+        filtered_ = std::move(o.filtered_);
     }
     return *this;
 }
