@@ -70,12 +70,19 @@ void tx_enqueue(WorkerContext& ctx, uint16_t port, rte_mbuf* m) {
     if (b.n == TxBatch::kSize) tx_flush_batch(ctx, b, ctx.tables->ports()[port].eth_id, &ctx.counters.tx_drops[port]);
 }
 
-// A frame (L2 header still on) for the gateway itself: to the port's kernel interface.
+// A frame (L2 header still on) for the gateway itself: to the port's kernel interface. The TAP
+// carries the port's MAC: a unicast frame to anything else (an HSRP virtual MAC) would be
+// PACKET_OTHERHOST there and dropped by the kernel, so it is readdressed to the port's MAC.
+// Multicast and broadcast keep their destination (HSRP hellos, OSPF).
 void to_kernel(WorkerContext& ctx, uint16_t port, rte_mbuf* m) {
     const PortInfo& info = ctx.tables->ports()[port];
     if (info.kernel_eth_id == RTE_MAX_ETHPORTS) {
         drop(ctx, m, Drop::exception_full);
         return;
+    }
+    auto* eth = rte_pktmbuf_mtod(m, rte_ether_hdr*);
+    if (!rte_is_multicast_ether_addr(&eth->dst_addr) && !rte_is_same_ether_addr(&eth->dst_addr, &info.mac)) {
+        eth->dst_addr = info.mac;
     }
     TxBatch& b = ctx.kernel_tx[port];
     b.pkts[b.n++] = m;
