@@ -137,6 +137,7 @@ int main(int argc, char** argv) {
         api_cfg.socket_path = loaded.config.dataplane.api_socket;
         api_cfg.tables = &d.tables();
         api_cfg.main = &d.main_context();
+        api_cfg.vaddr_host = &d.vaddr_host();
         for (auto* w : d.workers()) api_cfg.workers.push_back({d.worker_lcore(w->index), w});
         api_cfg.max_sas = d.tables_config().max_sas;
         api_cfg.max_policies = d.tables_config().max_policies;

@@ -17,9 +17,15 @@
 //                  applied are restored to what they were.
 //   ROUTE_DEL      not_found (not installed through the API).
 //   VADDR_CLAIM    bad_address (an interface address), exists (claimed with another port or MAC),
-//                  duplicate (one address twice); claims undone if a later one fails; a
-//                  gratuitous ARP per address once all are in.
-//   VADDR_RELEASE  not_found.
+//                  duplicate (one address twice); then, for the addresses not held yet, the
+//                  tables (Tables::claim_address) and the host (VirtualAddressHost::bind: the
+//                  port admits the virtual MAC, the kernel interface gets the address as a /32)
+//                  -> internal with the item; whatever this request changed is undone if a later
+//                  step fails; a gratuitous ARP per address once all are in. Addresses already
+//                  held are not touched (a re-claim never fails on the host side).
+//   VADDR_RELEASE  not_found. The tables let go first, then the host; a kernel that refuses to
+//                  remove the address is logged, the release still succeeds (the gateway must
+//                  stop answering for the address whatever the kernel says).
 //
 // POLICY_SET sequences. Parts with MORE are staged per connection; the part without MORE installs
 // them all at once. Any other request while parts are staged is refused with sequence_error and
@@ -28,6 +34,7 @@
 // MORE, so that the tail of a broken sequence can never be installed as if it were the whole set
 // (a partial SPD would leave traffic unprotected). Other requests are served normally meanwhile.
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <set>
 
@@ -65,6 +72,20 @@ std::string hex(uint32_t v) {
     char b[16];
     std::snprintf(b, sizeof b, "0x%x", v);
     return b;
+}
+
+std::string mac_text(const dpapi::MacAddress& m) {
+    char b[18];
+    std::snprintf(b, sizeof b, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+    return b;
+}
+
+// The process's log is its stderr (main.cc); virtual address changes are rare (HSRP state
+// changes), so each one is a line.
+void log_line(const std::string& text) { std::fprintf(stderr, "tandem-dataplane: %s\n", text.c_str()); }
+
+std::string vaddr_text(const dpapi::VirtualAddress& v) {
+    return "port " + std::to_string(v.port) + ": virtual address " + v.address.str() + " (" + mac_text(v.mac) + ")";
 }
 
 }  // namespace
@@ -309,15 +330,39 @@ dpapi::CodecResult<void> ApiServer::apply_vaddr_claim(const dpapi::VaddrClaim& m
         }
         held[i] = true;
     }
+    std::vector<size_t> fresh;  // claimed by this request, in order
     for (size_t i = 0; i < m.addresses.size(); ++i) {
         if (held[i]) continue;
         auto r = t.claim_address(m.addresses[i]);
-        if (r) continue;
-        for (size_t j = i; j-- > 0;) {
-            if (!held[j]) (void)t.release_address(m.addresses[j]);
+        if (r) {
+            fresh.push_back(i);
+            continue;
         }
+        for (size_t j = fresh.size(); j-- > 0;) (void)t.release_address(m.addresses[fresh[j]]);
         const std::string& text = r.error().message;
         return error(mentions(text, "full") ? Status::table_full : Status::internal, i, text);
+    }
+    if (VirtualAddressHost* host = cfg_.vaddr_host) {
+        std::vector<VirtualAddressHost::Bound> bound;
+        for (size_t k = 0; k < fresh.size(); ++k) {
+            const auto& v = m.addresses[fresh[k]];
+            auto b = host->bind(v);
+            if (!b) {
+                for (size_t j = k; j-- > 0;) (void)host->unbind(m.addresses[fresh[j]]);
+                for (size_t j = fresh.size(); j-- > 0;) (void)t.release_address(m.addresses[fresh[j]]);
+                std::string text = vaddr_text(v) + ": " + b.error().message;
+                log_line(text + "; claim refused, nothing changed");
+                return error(Status::internal, fresh[k], text);
+            }
+            bound.push_back(*b);
+        }
+        for (size_t k = 0; k < fresh.size(); ++k) {
+            const auto& v = m.addresses[fresh[k]];
+            log_line(vaddr_text(v) + " claimed: " +
+                     (bound[k].reception == Port::MacReception::filter ? "in the port's MAC filter"
+                                                                       : "port in promiscuous mode (no MAC filter for it)") +
+                     (bound[k].kernel_address ? ", " + v.address.str() + "/32 on the kernel interface" : std::string()));
+        }
     }
     // Announce every address, again for those already held (an HSRP router active again).
     if (cfg_.main && cfg_.main->pool) {
@@ -341,6 +386,12 @@ dpapi::CodecResult<void> ApiServer::apply_vaddr_release(const dpapi::VaddrReleas
     }
     for (const auto& v : targets) {
         if (auto r = cfg_.tables->release_address(v); !r) return error(Status::internal, dpapi::kNoItem, r.error().message);
+        if (!cfg_.vaddr_host) continue;
+        if (auto r = cfg_.vaddr_host->unbind(v); !r) {
+            log_line(vaddr_text(v) + " released, but " + r.error().message);
+        } else {
+            log_line(vaddr_text(v) + " released");
+        }
     }
     return {};
 }

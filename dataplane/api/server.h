@@ -42,6 +42,7 @@
 #include "common/dpapi/messages.h"
 #include "common/dpapi/verify.h"
 #include "common/result.h"
+#include "dataplane/eal/virtual_address_host.h"
 #include "dataplane/pipeline/main_lcore.h"
 #include "dataplane/pipeline/tables.h"
 #include "dataplane/pipeline/worker.h"
@@ -59,6 +60,8 @@ struct ApiServerConfig {
     std::string socket_path;             // dataplane.api_socket
     Tables* tables = nullptr;
     MainContext* main = nullptr;         // ACQUIREs taken from main->acquires; gratuitous ARPs
+    // The host side of virtual addresses (MAC filter, kernel address); null: tables only.
+    VirtualAddressHost* vaddr_host = nullptr;
     std::vector<ApiWorker> workers;
     // Limits announced in HELLO_INFO; must match the TablesConfig the tables were built with.
     uint32_t max_sas = 0;

@@ -86,6 +86,13 @@ Result<std::unique_ptr<Dataplane>> Dataplane::create(const config::Config& cfg, 
         d->port_names_.push_back(itf->name);
     }
 
+    // ports_ and kernel_ are complete: their elements do not move any more.
+    std::vector<VirtualAddressHost::PortHandles> handles;
+    for (size_t p = 0; p < d->ports_.size(); ++p) {
+        handles.push_back({&d->ports_[p], opts.kernel_interfaces ? &d->kernel_[p] : nullptr});
+    }
+    d->vaddr_host_ = std::make_unique<VirtualAddressHost>(std::move(handles));
+
     CryptoDeviceConfig cc;
     cc.name = crypto_vdev_name(dc.crypto);
     cc.queue_pairs = n_workers;
@@ -202,6 +209,7 @@ Dataplane::~Dataplane() {
         while (rte_ring_dequeue(r, &m) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(m));
     }
     workers_.clear();
+    vaddr_host_.reset();
     tables_.reset();  // SAs before the crypto device
     for (rte_ring* r : rings_) rte_ring_free(r);
     rte_ring_free(event_ring_);

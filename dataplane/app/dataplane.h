@@ -24,6 +24,7 @@
 #include "dataplane/eal/kernel_interface.h"
 #include "dataplane/eal/mempool.h"
 #include "dataplane/eal/port.h"
+#include "dataplane/eal/virtual_address_host.h"
 #include "dataplane/ipsec/crypto_device.h"
 #include "dataplane/pipeline/main_lcore.h"
 #include "dataplane/pipeline/tables.h"
@@ -54,6 +55,8 @@ public:
     const CryptoDevice& crypto() const { return *crypto_; }
     uint32_t worker_lcore(uint16_t worker) const { return worker_lcores_[worker]; }
     const TablesConfig& tables_config() const { return tables_config_; }
+    // The ports' and kernel interfaces' side of virtual addresses, for the API server.
+    VirtualAddressHost& vaddr_host() { return *vaddr_host_; }
 
 private:
     Dataplane() = default;
@@ -64,6 +67,7 @@ private:
     std::vector<Port> ports_;
     std::vector<std::string> port_names_;           // configured interface names, by port index
     std::vector<KernelInterface> kernel_;
+    std::unique_ptr<VirtualAddressHost> vaddr_host_;  // points into ports_ and kernel_
     std::unique_ptr<CryptoDevice> crypto_;
     rte_rcu_qsbr* rcu_ = nullptr;
     std::unique_ptr<Tables> tables_;
