@@ -240,7 +240,10 @@ void render_tandem_comments(const Config& cfg, Out& o) {
         }
     };
     for (const auto& m : cfg.crypto_maps) {
-        for (const auto& e : m.entries) policy_notes("crypto map " + m.name + " " + num(e.seq), e.policy);
+        for (const auto& e : m.entries) {
+            policy_notes("crypto map " + m.name + " " + num(e.seq), e.policy);
+            if (e.initiate_at_start) lines.push_back("crypto map " + m.name + " " + num(e.seq) + " initiate start");
+        }
     }
     for (const auto& m : cfg.dynamic_maps) {
         for (const auto& e : m.entries) policy_notes("crypto dynamic-map " + m.name + " " + num(e.seq), e.policy);

@@ -195,6 +195,9 @@ struct CryptoMapEntry {
     uint32_t seq = 0;
     std::optional<std::string> dynamic_map;  // `ipsec-isakmp dynamic NAME`: nothing else is set
     CryptoPolicy policy;
+    // `initiate: start`: negotiate this entry's tunnels as soon as the gateway can (and keep them
+    // up), instead of on the first matching packet (`initiate: traffic`, IOS's only behaviour).
+    bool initiate_at_start = false;
     friend bool operator==(const CryptoMapEntry&, const CryptoMapEntry&) = default;
 };
 

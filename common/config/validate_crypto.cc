@@ -164,7 +164,15 @@ void check_crypto_map(const Config& cfg, const CryptoMap& map, Diagnostics& diag
                             "unknown dynamic map " + quoted(*e.dynamic_map) +
                                 suggestion(*e.dynamic_map, names_of(cfg.dynamic_maps), "dynamic maps"));
             }
+            if (e.initiate_at_start) {
+                diags.error(s.at("initiate"), s.path + ".initiate",
+                            "a dynamic entry only answers peers; `initiate: start` needs a static entry with a peer");
+            }
             continue;
+        }
+        if (e.initiate_at_start && (e.policy.peers.empty() || !e.policy.match_address)) {
+            diags.error(s.at("initiate"), s.path + ".initiate",
+                        "`initiate: start` needs a peer and match_address to know what to negotiate");
         }
         check_static_entry(s, diags);
         check_policy(cfg, s, diags);

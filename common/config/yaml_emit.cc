@@ -243,6 +243,7 @@ void crypto_map(YAML::Emitter& e, const CryptoMap& m) {
         } else {
             policy(e, x.policy);
         }
+        if (x.initiate_at_start) str(key(e, "initiate"), "start");
         e << YAML::EndMap;
     }
     e << YAML::EndSeq;

@@ -390,7 +390,7 @@ void read_crypto_maps(Reader& r, const Field& f, std::vector<CryptoMap>& out) {
         for (size_t k = 0; k < items.size(); ++k) {
             Field ef = r.field(items[k], element_path(nf.value.path, items[k], k, "seq", "seq "));
             auto m = r.mapping(ef, {"seq", "dynamic", "peers", "peer", "transform_sets", "match_address",
-                                    "reverse_route", "pfs", "lifetime", "ike_proposal"});
+                                    "reverse_route", "pfs", "lifetime", "ike_proposal", "initiate"});
             if (!m) continue;
             CryptoMapEntry e;
             e.pos = ef.pos;
@@ -408,6 +408,9 @@ void read_crypto_maps(Reader& r, const Field& f, std::vector<CryptoMap>& out) {
                 }
             } else {
                 read_policy(r, *m, e);
+            }
+            if (auto x = m->get("initiate", e.fields)) {
+                set_if(e.initiate_at_start, r.word<bool>(*x, "initiate mode", {{"traffic", false}, {"start", true}}));
             }
             cm.entries.push_back(std::move(e));
         }

@@ -257,6 +257,7 @@ Result<void> Control::start_hsrp() {
     };
     h.changed = [this] {
         if (rri_) rri_->refresh();
+        if (ike_) ike_->bring_up();  // `initiate: start` entries on an address just won
     };
     auto s = HsrpService::create(loop_, *config_, std::move(h));
     if (!s) return Error("HSRP: " + s.error().message);

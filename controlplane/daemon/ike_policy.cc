@@ -128,6 +128,7 @@ Result<ike::ChildPolicy> child_base(const config::Config& cfg, const config::Cry
 
 Result<void> IkePolicies::build(const config::Config& cfg, const PolicySet& policies) {
     std::map<std::pair<Ipv4Address, Ipv4Address>, std::shared_ptr<ike::PeerPolicy>> statics;
+    std::set<uint32_t> start_tags;
     std::vector<std::shared_ptr<ike::PeerPolicy>> dynamics;
     std::vector<DynamicTemplate> templates;
 
@@ -187,6 +188,7 @@ Result<void> IkePolicies::build(const config::Config& cfg, const PolicySet& poli
             auto base = child_base(cfg, e.policy, ip.map + " " + std::to_string(e.seq));
             if (!base) return base.error();
             base->tag = pe->policy_id;
+            if (e.initiate_at_start) start_tags.insert(pe->policy_id);
             for (Ipv4Address peer_addr : e.policy.peers) {
                 auto& p = statics[{*ip.local_endpoint, peer_addr}];
                 if (!p) p = new_peer(*ip.local_endpoint, peer_addr, peer_addr.str(), e.policy.ike_proposal);
@@ -200,6 +202,7 @@ Result<void> IkePolicies::build(const config::Config& cfg, const PolicySet& poli
             }
         }
     }
+    start_tags_ = std::move(start_tags);
     peers_.clear();
     for (auto& [_, p] : statics) peers_.push_back(p);
     for (auto& p : dynamics) peers_.push_back(p);

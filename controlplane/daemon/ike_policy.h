@@ -19,6 +19,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,9 +60,12 @@ public:
 
     const DynamicTemplate* dynamic_template(uint32_t tag) const;
     const std::vector<std::shared_ptr<const ike::PeerPolicy>>& peers() const { return peers_; }
+    // Policy ids of the static entries with `initiate: start`.
+    const std::set<uint32_t>& start_tags() const { return start_tags_; }
 
 private:
     std::vector<std::shared_ptr<const ike::PeerPolicy>> peers_;
+    std::set<uint32_t> start_tags_;
     std::vector<DynamicTemplate> templates_;
     std::vector<config::PresharedKey> keys_;
     std::map<Ipv4Address, ike::crypto::SecretBytes> psk_cache_;

@@ -9,6 +9,11 @@ namespace tandem::control {
 namespace {
 
 constexpr auto kAcquireHoldoff = std::chrono::seconds(5);
+constexpr auto kBringUpInterval = std::chrono::seconds(5);
+
+bool within(const ike::TsRange& inner, const ike::TsRange& outer) {
+    return inner.first.value() >= outer.first.value() && inner.last.value() <= outer.last.value();
+}
 
 }  // namespace
 
@@ -180,6 +185,43 @@ void IkeService::on_acquire(const dpapi::Acquire& a) {
     if (!r) syslog(LOG_WARNING, "ike: cannot initiate to %s: %s", target->peer->name.c_str(), r.error().message.c_str());
 }
 
+void IkeService::bring_up() {
+    bring_up_timer_ = loop_.timers().schedule(kBringUpInterval, [this] { bring_up(); });
+    if (ike_policies_.start_tags().empty() || !dp_.up()) return;
+    const auto sas = engine_->snapshot();
+    for (const auto& peer : ike_policies_.peers()) {
+        if (!peer->remote) continue;
+        if (may_initiate_from && !may_initiate_from(peer->local)) continue;
+        bool negotiating = false;
+        for (const auto& sa : sas) {
+            if (sa.remote.address == *peer->remote && sa.state != ike::IkeState::established) negotiating = true;
+        }
+        if (negotiating) continue;
+        for (const auto& child : peer->children) {
+            if (!ike_policies_.start_tags().contains(child.tag)) continue;
+            // IOS semantics: the entry's first peer is the one to try.
+            auto first = ike_policies_.for_acquire(child.tag, dpapi::FiveTuple{child.local_ts.first, child.remote_ts.first});
+            if (!first || first->peer != peer) continue;
+            bool up = false;
+            for (const auto& sa : sas) {
+                if (sa.remote.address != *peer->remote) continue;
+                for (const auto& c : sa.children) {
+                    // The peer may have narrowed the selectors: inside the policy's counts.
+                    if (c.tag == child.tag && within(c.local_ts, child.local_ts) && within(c.remote_ts, child.remote_ts))
+                        up = true;
+                }
+            }
+            if (up) continue;
+            if (auto r = engine_->initiate(peer, child); !r) {
+                syslog(LOG_WARNING, "ike: bring-up of %s to %s: %s", child.name.c_str(), peer->name.c_str(),
+                       r.error().message.c_str());
+            } else {
+                syslog(LOG_INFO, "ike: bringing up %s with %s (initiate: start)", child.name.c_str(), peer->name.c_str());
+            }
+        }
+    }
+}
+
 void IkeService::on_expire(const dpapi::SaExpire& e) {
     for (const auto& [child_id, inst] : installed_) {
         if (inst.in_id != e.sa_id && inst.out_id != e.sa_id) continue;
@@ -212,6 +254,7 @@ void IkeService::on_dataplane_up() {
         syslog(LOG_NOTICE, "ike: deleting %zu SAs this tandem-control did not negotiate", stale.size());
         delete_sas(stale);
     }
+    bring_up();
 }
 
 }  // namespace tandem::control

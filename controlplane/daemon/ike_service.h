@@ -45,6 +45,10 @@ public:
     // hard -> delete it.
     void on_expire(const dpapi::SaExpire& e);
     void on_dataplane_up();
+    // Entries with `initiate: start`: negotiates every CHILD policy of theirs that has no CHILD SA
+    // and no IKE SA under way with its peer (and whose local address may be used). Runs when the
+    // dataplane link comes up, every few seconds after, and when HSRP hands this gateway an address.
+    void bring_up();
 
     ike::Engine& engine() { return *engine_; }
     const IkePolicies& ike_policies() const { return ike_policies_; }
@@ -85,6 +89,7 @@ private:
     std::unique_ptr<IkeSockets> sockets_;
     std::map<uint32_t, Installed> installed_;
     std::map<uint32_t, loop::Time> acquiring_;  // policy id -> when we last initiated for it
+    loop::Timer bring_up_timer_;
     std::vector<uint32_t> free_sa_ids_;
     uint32_t next_sa_id_ = 1;  // 0 means "none" in Installed
 };

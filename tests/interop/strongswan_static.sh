@@ -107,4 +107,16 @@ ip netns exec "$T-ih" ping -c 12 -i 0.25 -W 1 10.2.1.10 > "$work/ping4.txt" || t
 received=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$work/ping4.txt")
 [ "${received:-0}" -ge 8 ] || fail "no traffic after the control-plane restart: $(cat "$work/ping4.txt"; tail -20 "$work/control2.log")"
 [ "$(swan --list-sas | grep -c ESTABLISHED)" -eq 1 ] || fail "strongSwan kept a stale IKE SA: $(swan --list-sas)"
+# `initiate: start`: with the tunnel cleared and no traffic at all, a reload that asks for
+# bring-up makes Tandem negotiate by itself (and keep the tunnel up).
+tctl clear crypto ikev2 sa > /dev/null
+wait_for "the IKE SA to be deleted" 100 sh -c "! '$build/controlplane/ctl/tandemctl' -s '$work/ctl.sock' show crypto ikev2 sa | grep -q READY"
+sleep 6
+tctl show crypto ikev2 sa | grep -q READY && fail "a tunnel came up without traffic or initiate: start"
+sed -i 's/^      match_address: "101"$/      match_address: "101"\n      initiate: start/' "$work/gw.yaml"
+grep -q "initiate: start" "$work/gw.yaml" || fail "could not add initiate: start to the test config"
+tctl reload > "$work/reload.txt" || fail "reload: $(cat "$work/reload.txt")"
+wait_for "Tandem to bring the tunnel up by itself" 150 sh -c "'$build/controlplane/ctl/tandemctl' -s '$work/ctl.sock' show crypto ikev2 sa | grep -q READY"
+wait_for "strongSwan's CHILD SA" 50 sh -c "ip netns exec $T-sw env STRONGSWAN_CONF=$work/sw/strongswan.conf SWANCTL_DIR=$work/sw/swanctl swanctl --list-sas --uri unix://$work/sw/charon.vici | grep -q INSTALLED"
+grep -q "bringing up" "$work/control2.log" || fail "no bring-up logged: $(tail -10 "$work/control2.log")"
 echo "PASS"

@@ -967,3 +967,17 @@ TEST(ValidateStandby, UnequalInsideAndOutsidePrioritiesWarn) {
 
 }  // namespace
 }  // namespace tandem::config
+
+namespace tandem::config {
+namespace {
+
+TEST(ValidateCryptoMap, InitiateStartNeedsAStaticEntryWithPeerAndAcl) {
+    Config c = seed_hsrp();
+    c.crypto_maps[0].entries[0].initiate_at_start = true;
+    EXPECT_FALSE(run(c).has_errors()) << run(c).str();
+    c.crypto_maps[0].entries[0].policy.peers.clear();
+    EXPECT_NE(run(c).str().find("`initiate: start` needs a peer and match_address"), std::string::npos) << run(c).str();
+}
+
+}  // namespace
+}  // namespace tandem::config

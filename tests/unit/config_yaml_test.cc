@@ -705,3 +705,29 @@ TEST(YamlEmit, KeysFollowTheSchemaOrder) {
 
 }  // namespace
 }  // namespace tandem::config
+
+namespace tandem::config {
+namespace {
+
+TEST(YamlLoader, InitiateStartOnAStaticEntry) {
+    auto r = load_yaml_string(R"(crypto_maps:
+  m:
+    - seq: 10
+      peer: 192.0.2.2
+      match_address: "101"
+      initiate: start
+    - seq: 20
+      peer: 192.0.2.3
+      match_address: "101"
+      initiate: traffic
+)", "t");
+    const auto& e = r.config.crypto_maps.at(0).entries;
+    EXPECT_TRUE(e.at(0).initiate_at_start);
+    EXPECT_FALSE(e.at(1).initiate_at_start);
+    auto bad = load_yaml_string("crypto_maps:\n  m:\n    - {seq: 10, peer: 192.0.2.2, initiate: boot}\n", "t");
+    EXPECT_NE(bad.diags.str().find("t:3:"), std::string::npos) << bad.diags.str();
+    EXPECT_NE(bad.diags.str().find("initiate mode"), std::string::npos) << bad.diags.str();
+}
+
+}  // namespace
+}  // namespace tandem::config
