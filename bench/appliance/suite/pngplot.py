@@ -159,7 +159,7 @@ def fmt(v):
 def line_chart(path, title, x_labels, series, y_label, x_label, width=900, height=520):
     """series: [(name, [y or None per x label])]. Categorical x axis, linear y axis from 0."""
     cv = Canvas(width, height)
-    left, right, top, bottom = 80, 220, 50, 70
+    left, right, top, bottom = 80, 260, 50, 70
     pw, ph = width - left - right, height - top - bottom
     ys = [v for _, vals in series for v in vals if v is not None]
     ymax = max(ys) * 1.1 if ys else 1.0
