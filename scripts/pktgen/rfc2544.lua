@@ -2,8 +2,9 @@
 -- offered rate for the highest rate at which every frame sent comes out of the gateway.
 --
 -- Run inside Pktgen-DPDK after one of the command files of this directory:
---   pktgen ... -f scripts/pktgen/tandem-encap.pkt -f scripts/pktgen/rfc2544.lua
--- Settings come from environment variables (defaults in brackets):
+--   pktgen ... -f scripts/pktgen/tandem-encap.pkt      then, at the prompt:
+--   script scripts/pktgen/rfc2544.lua
+-- Settings come from pktgen's environment variables (defaults in brackets):
 --   TANDEM_TX_PORT [0]      pktgen port that sends (0 = inside for encap; 1 = outside for decap)
 --   TANDEM_RX_PORT [1]      pktgen port that receives
 --   TANDEM_LABEL [case]     names the case in the output (e.g. encap-64); the traffic itself is
