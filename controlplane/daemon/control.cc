@@ -79,7 +79,14 @@ void Control::on_dataplane_up() {
 Result<void> Control::push_port(uint16_t port) {
     auto it = policies_.rules().find(port);
     if (it == policies_.rules().end()) return {};
-    auto r = dataplane_->call([&](dpapi::Client& c) { return c.set_policies(port, it->second); });
+    auto r = dataplane_->call([&](dpapi::Client& c) {
+        // The dataplane answers once it has built the port's SPD: about 1 s per 10,000 rules on a
+        // small machine (bench/rri_churn), so a large policy gets more than the usual 3 s.
+        c.set_timeout(DataplaneLink::kRequestTimeoutMs + static_cast<int>(it->second.size() / 2));
+        auto res = c.set_policies(port, it->second);
+        c.set_timeout(DataplaneLink::kRequestTimeoutMs);
+        return res;
+    });
     if (!r) return r.error();
     if (!r->ok()) return Error("the dataplane refused the policy of port " + std::to_string(port) + ": " + r->error_text());
     syslog(LOG_INFO, "policy: port %u: %zu rules installed", port, it->second.size());

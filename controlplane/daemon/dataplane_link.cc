@@ -8,7 +8,6 @@ namespace {
 
 constexpr auto kFirstBackoff = std::chrono::milliseconds(200);
 constexpr auto kMaxBackoff = std::chrono::seconds(5);
-constexpr int kRequestTimeoutMs = 3000;
 
 }  // namespace
 

@@ -33,6 +33,9 @@ public:
         std::function<void(const dpapi::SaIdle&)> on_idle;
     };
 
+    // How long a request may wait for its answer; call() may stretch it for one request.
+    static constexpr int kRequestTimeoutMs = 3000;
+
     DataplaneLink(loop::EventLoop& loop, std::string socket_path, Handlers h, uint32_t idle_threshold_ms = 0);
     ~DataplaneLink();
     DataplaneLink(const DataplaneLink&) = delete;
