@@ -21,6 +21,22 @@ def runtime_dir(prefix):
     return os.path.join(base, "dpdk", prefix)
 
 
+def remove_runtime_dir(prefix):
+    """EAL leaves its runtime directory (config, sockets) behind; a process of ours that has
+    exited does not need it any more."""
+    d = runtime_dir(prefix)
+    if os.path.isdir(d):
+        for name in os.listdir(d):
+            try:
+                os.unlink(os.path.join(d, name))
+            except OSError:
+                pass
+        try:
+            os.rmdir(d)
+        except OSError:
+            pass
+
+
 class Telemetry:
     """A client of one process's DPDK telemetry socket (protocol v2: JSON per datagram)."""
 

@@ -60,7 +60,11 @@ def make_capture(ws, direction, cipher, size, tunnels):
         kind = "clear" if direction == "encap" else "esp"
         argv = [ws.tool, "capture", kind, "--out", path + ".tmp", "--tunnels", str(tunnels), "--cipher", cipher,
                 "--size", size, "--packets", str(capture_packets(tunnels)), "--mac", pcap_mac(0)]
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, err = p.communicate()
+        dpdk.remove_runtime_dir(f"appliance-tool-{p.pid}")  # the ESP capture starts EAL
+        if p.returncode != 0:
+            raise RuntimeError(f"appliance_tool capture {kind}: {err.decode(errors='replace').strip()}")
         os.rename(path + ".tmp", path)
     sink_port = "outside" if direction == "encap" else "inside"
     arp = ws.path(f"arp-{sink_port}.pcap")
@@ -208,6 +212,7 @@ class TandemRun:
         if self.proc:
             rc = self.proc.stop()
             self.proc = None
+            dpdk.remove_runtime_dir(self.prefix)
             return rc
         return 0
 
@@ -238,6 +243,7 @@ def run_testpmd(ws, case, seconds, warmup):
         tel.close()
     finally:
         p.stop()
+        dpdk.remove_runtime_dir(prefix)
     return r
 
 
@@ -261,6 +267,7 @@ def crypto_perf_once(ws, labels, buffers, imix, total_ops, algo_args):
     if imix:
         argv += ["--imix", imix]
     r = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    dpdk.remove_runtime_dir(prefix)
     rows = [l for l in r.stdout.splitlines() if l and l[0].isdigit() and l.count(",") >= 9]
     if r.returncode != 0 or len(rows) != len(labels):
         raise RuntimeError("dpdk-test-crypto-perf " + " ".join(algo_args) + " failed:\n" + r.stdout[-2000:] +
@@ -319,11 +326,13 @@ def run_direct_ceiling(ws, pipeline_bench, duration_ms):
     per-packet crypto rte_ipsec asks for; bursts slowed by preemption trimmed) on lcore 1.
     AES-GCM-128 and AES-CBC-128+HMAC-SHA-256 at 64/512/1420 bytes. {(direction, cipher, size): cycles}."""
     out_json = ws.path(ws.prefix("pbceil") + ".json")
-    r = subprocess.run([pipeline_bench, "--only", "ceiling", "--reps", "1", "--duration-ms", str(duration_ms),
-                        "--lcore", "1", "--json", out_json, "--markdown", "/dev/null"],
-                       capture_output=True, text=True, timeout=300)
-    if r.returncode != 0:
-        raise RuntimeError("pipeline_bench --only ceiling failed:\n" + r.stderr[-2000:])
+    p = subprocess.Popen([pipeline_bench, "--only", "ceiling", "--reps", "1", "--duration-ms", str(duration_ms),
+                          "--lcore", "1", "--json", out_json, "--markdown", "/dev/null"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    _, err = p.communicate(timeout=300)
+    dpdk.remove_runtime_dir(f"tandem-bench-{p.pid}")
+    if p.returncode != 0:
+        raise RuntimeError("pipeline_bench --only ceiling failed:\n" + err[-2000:])
     with open(out_json) as f:
         d = json.load(f)
     names = {"aes-gcm-128": "aes-gcm-128", "aes-cbc-128+sha256": "aes-cbc-128+sha256"}
