@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "common/wire.h"
+#include "controlplane/daemon/udp_receive.h"
 
 namespace tandem::control {
 
@@ -178,46 +179,24 @@ bool HsrpSocket::send(const hsrp::MacAddress& source_mac, Ipv4Address source, Ip
 void HsrpSocket::on_readable() {
     for (int i = 0; i < 64; ++i) {
         uint8_t buf[2048];
-        alignas(cmsghdr) uint8_t control[256];
-        sockaddr_in from{};
-        iovec iov{buf, sizeof buf};
-        msghdr m{};
-        m.msg_name = &from;
-        m.msg_namelen = sizeof from;
-        m.msg_iov = &iov;
-        m.msg_iovlen = 1;
-        m.msg_control = control;
-        m.msg_controllen = sizeof control;
-        ssize_t n = recvmsg(rx_, &m, 0);
-        if (n < 0) {
+        auto d = receive_udp(rx_, buf);
+        if (!d) {
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
                 if (errno == ENODEV || errno == ENXIO) broken_ = true;
                 syslog(LOG_WARNING, "HSRP: %s: receive: %s", ifname_.c_str(), errno_text().c_str());
             }
             return;
         }
-        std::optional<Ipv4Address> dst;
-        int ttl = -1;
-        for (cmsghdr* c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
-            if (c->cmsg_level != IPPROTO_IP) continue;
-            if (c->cmsg_type == IP_PKTINFO) {
-                in_pktinfo pi;
-                std::memcpy(&pi, CMSG_DATA(c), sizeof pi);
-                dst = Ipv4Address(ntohl(pi.ipi_addr.s_addr));
-            } else if (c->cmsg_type == IP_TTL) {
-                std::memcpy(&ttl, CMSG_DATA(c), sizeof ttl);
-            }
-        }
-        if (ttl != -1 && ttl != 1) {
+        if (d->ttl && *d->ttl != 1) {
             ++counters_.bad_ttl;
             continue;
         }
-        if (dst && *dst != hsrp::kV1Destination && *dst != hsrp::kV2Destination) {
+        if (d->local && *d->local != hsrp::kV1Destination && *d->local != hsrp::kV2Destination) {
             ++counters_.not_group_address;
             continue;
         }
         ++counters_.received;
-        on_receive_({buf, static_cast<size_t>(n)}, Ipv4Address(ntohl(from.sin_addr.s_addr)));
+        on_receive_({buf, d->length}, d->source);
     }
 }
 

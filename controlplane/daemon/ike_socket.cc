@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "controlplane/daemon/udp_receive.h"
+
 namespace tandem::control {
 
 namespace {
@@ -61,29 +63,11 @@ IkeSockets::~IkeSockets() {
 void IkeSockets::on_readable(int fd, uint16_t port) {
     uint8_t buf[65536];
     for (int i = 0; i < 64; ++i) {  // bounded: the loop serves others too
-        sockaddr_in from{};
-        alignas(cmsghdr) char ctrl[CMSG_SPACE(sizeof(in_pktinfo))];
-        iovec iov{buf, sizeof buf};
-        msghdr mh{};
-        mh.msg_name = &from;
-        mh.msg_namelen = sizeof from;
-        mh.msg_iov = &iov;
-        mh.msg_iovlen = 1;
-        mh.msg_control = ctrl;
-        mh.msg_controllen = sizeof ctrl;
-        ssize_t n = recvmsg(fd, &mh, 0);
-        if (n < 0) return;  // EAGAIN (or an ICMP error report): nothing more now
-        Ipv4Address local;
-        for (cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-            if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-                in_pktinfo pi;
-                std::memcpy(&pi, CMSG_DATA(c), sizeof pi);
-                local = Ipv4Address(ntohl(pi.ipi_addr.s_addr));
-            }
-        }
+        auto d = receive_udp(fd, buf);
+        if (!d) return;  // EAGAIN (or an ICMP error report): nothing more now
         ++received_;
-        on_receive_(ike::Endpoint{local, port}, ike::Endpoint{Ipv4Address(ntohl(from.sin_addr.s_addr)), ntohs(from.sin_port)},
-                    std::span<const uint8_t>(buf, static_cast<size_t>(n)));
+        on_receive_(ike::Endpoint{d->local.value_or(Ipv4Address{}), port}, ike::Endpoint{d->source, d->source_port},
+                    std::span<const uint8_t>(buf, d->length));
     }
 }
 
